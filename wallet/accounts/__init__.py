@@ -1,0 +1,1 @@
+"""Earners: accounts, their verified email addresses, sign-in and settings."""

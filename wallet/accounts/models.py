@@ -1,0 +1,101 @@
+"""Tables of the accounts domain: users and their email addresses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
+from sqlalchemy import text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from wallet.db import Base
+from wallet.db import utcnow
+
+
+class User(Base):
+    """An earner's account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The public handle in ``/@handle``: lowercase letters, digits and hyphens, unique.
+    handle: Mapped[str] = mapped_column(String(40), unique=True)
+    #: The name shown on the earner's pages.
+    display_name: Mapped[str] = mapped_column(String(120))
+    #: argon2id hash of the password.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: Preferred interface language (``en``, ``es``); empty means "from the browser".
+    locale: Mapped[str | None] = mapped_column(String(10))
+    #: Bumped to sign the account out everywhere (password change, reset); part of the session id.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[dt.datetime | None]
+
+    emails: Mapped[list[EmailAddress]] = relationship(
+        back_populates="user",
+        cascade="all, delete-orphan",
+        order_by="EmailAddress.id",
+        passive_deletes=True,
+    )
+
+    # Flask-Login reads these four members; they are plain Python, no Flask import needed.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Return the session id: changing ``session_version`` signs out every session."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def primary_email(self) -> EmailAddress | None:
+        """Return the address mail goes to."""
+        return next((e for e in self.emails if e.is_primary), None)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} @{self.handle}>"
+
+
+class EmailAddress(Base):
+    """An email address an earner has added; awards sent to it become theirs once verified."""
+
+    __tablename__ = "email_addresses"
+    __table_args__ = (
+        UniqueConstraint("user_id", "normalized", name="uq_email_addresses_user_normalized"),
+        # A verified address belongs to one earner only; unverified claims may coexist so that
+        # adding an address never reveals whether someone else has it.
+        Index(
+            "uq_email_addresses_verified",
+            "normalized",
+            unique=True,
+            sqlite_where=text("verified_at IS NOT NULL"),
+            postgresql_where=text("verified_at IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The address as the earner typed it.
+    email: Mapped[str] = mapped_column(String(320))
+    #: Lower-cased form used for matching.
+    normalized: Mapped[str] = mapped_column(String(320), index=True)
+    #: When the earner proved they receive mail there; None until then.
+    verified_at: Mapped[dt.datetime | None]
+    #: The address mail goes to; exactly one per user.
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="emails")
+
+    @property
+    def verified(self) -> bool:
+        """Say whether the address has been verified."""
+        return self.verified_at is not None
+
+    def __repr__(self) -> str:
+        return f"<EmailAddress {self.id} user={self.user_id} verified={self.verified}>"

@@ -1,0 +1,106 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask import request
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from wallet.accounts import login
+from wallet.accounts import views as accounts_views
+from wallet.config import PROJECT_ROOT
+from wallet.config import Config
+from wallet.extensions import babel
+from wallet.extensions import csrf
+from wallet.extensions import limiter
+from wallet.extensions import login_manager
+from wallet.runtime import Runtime
+from wallet.web import context
+from wallet.web import templating
+from wallet.web import views as core_views
+from wallet.web.errors import register_error_handlers
+from wallet.web.security import register_security_headers
+
+#: Interface languages with a shipped catalogue.
+LOCALES = ("en", "es")
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Create and configure an instance of the wallet."""
+    config = config or Config.from_env()
+    app = Flask(
+        "wallet",
+        root_path=str(PROJECT_ROOT / "wallet"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(config.instance_path),
+    )
+    _apply_config(app, config)
+    runtime = Runtime.build(config)
+    app.extensions["wallet"] = runtime
+    if config.trusted_proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=config.trusted_proxies,
+            x_proto=config.trusted_proxies,
+            x_host=config.trusted_proxies,
+        )
+
+    _init_extensions(app, runtime)
+    app.teardown_appcontext(context.close_db_session)
+    templating.init_app(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    _register_blueprints(app)
+    return app
+
+
+def _apply_config(app: Flask, config: Config) -> None:
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        TESTING=config.testing,
+        DEBUG=config.debug,
+        MAX_CONTENT_LENGTH=config.max_content_length,
+        MAX_FORM_MEMORY_SIZE=config.max_content_length,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.secure_cookies,
+        SESSION_COOKIE_NAME="wallet_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=config.secure_cookies,
+        REMEMBER_COOKIE_NAME="wallet_remember",
+        PREFERRED_URL_SCHEME="https" if config.secure_cookies else "http",
+        WTF_CSRF_ENABLED=config.csrf_enabled,
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE=config.default_locale,
+        RATELIMIT_ENABLED=config.ratelimit_enabled,
+        RATELIMIT_HEADERS_ENABLED=True,
+        # The limiter must never take the site down: if Redis is unreachable, let requests through.
+        RATELIMIT_SWALLOW_ERRORS=True,
+    )
+
+
+def _select_locale() -> str | None:
+    if current_user.is_authenticated and getattr(current_user, "locale", None):
+        return str(current_user.locale)
+    return request.accept_languages.best_match(LOCALES)
+
+
+def _init_extensions(app: Flask, runtime: Runtime) -> None:
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login.init_app(app)
+    app.config["RATELIMIT_STORAGE_URI"] = runtime.redis.limiter_uri
+    limiter.init_app(app)
+
+    @app.before_request
+    def _start_embedded_redis() -> None:
+        # The embedded server starts on first use; a no-op once started or with REDIS_URL set.
+        runtime.redis.ensure_started()
+
+
+def _register_blueprints(app: Flask) -> None:
+    app.register_blueprint(core_views.bp)
+    app.register_blueprint(accounts_views.bp)

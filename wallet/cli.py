@@ -1,0 +1,127 @@
+"""The ``wallet`` command: a Flask CLI group bound to ``create_app``."""
+
+from __future__ import annotations
+
+import logging
+import typing as t
+
+import click
+from alembic import command
+from flask import Flask
+from flask import current_app
+from flask.cli import FlaskGroup
+from flask.cli import routes_command
+from flask.cli import shell_command
+
+from wallet import demo
+from wallet import i18n
+from wallet import migrate
+from wallet import serve
+from wallet.app import create_app
+from wallet.events import worker
+from wallet.runtime import Runtime
+
+
+def _runtime() -> Runtime:
+    return t.cast("Runtime", current_app.extensions["wallet"])
+
+
+def _factory() -> Flask:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_factory, add_default_commands=False)
+def main() -> None:
+    """Manage and run the wallet."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+main.add_command(shell_command)
+main.add_command(routes_command)
+
+
+@main.group()
+def db() -> None:
+    """Apply and write database migrations."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Bring the database schema up to date."""
+    migrate.upgrade(_runtime().db, revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Take the database schema down to REVISION."""
+    migrate.downgrade(_runtime().db, revision)
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate", is_flag=True, help="Compare the models with the database.")
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Write a new migration file."""
+    command.revision(
+        migrate.alembic_config(_runtime().db), message=message, autogenerate=autogenerate
+    )
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=None, help="Defaults to PORT, else 5000.")
+@click.option("--debug", is_flag=True, help="Flask's reloading debug server instead of gunicorn.")
+@click.option("--workers", type=int, default=1, show_default=True, help="gunicorn processes.")
+@click.option("--no-worker", is_flag=True, help="Do not run the relay and jobs in this process.")
+def run_command(host: str, port: int | None, debug: bool, workers: int, no_worker: bool) -> None:
+    """Upgrade the database, then serve the web app with relay and worker threads."""
+    runtime = _runtime()
+    migrate.upgrade(runtime.db)
+    serve.run(
+        host=host,
+        port=port or runtime.config.port,
+        debug=debug,
+        workers=workers,
+        with_worker=runtime.config.embedded_worker and not no_worker,
+    )
+
+
+@main.command("worker")
+@click.option("--threads", type=int, default=4, show_default=True)
+@click.option("--no-relay", is_flag=True, help="Run jobs only; another process relays.")
+def worker_command(threads: int, no_relay: bool) -> None:
+    """Run background jobs (and the outbox relay) until stopped."""
+    worker.run_forever(_runtime(), threads=threads, relay=not no_relay)
+
+
+@main.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create a demo issuer, achievements and an earner with awards (idempotent)."""
+    runtime = _runtime()
+    migrate.upgrade(runtime.db)
+    with runtime.db.session() as session:
+        report = demo.seed(session)
+    for line in report:
+        click.echo(line)
+
+
+@main.group()
+def translations() -> None:
+    """Extract and compile the interface's message catalogues."""
+
+
+@translations.command("compile")
+def translations_compile() -> None:
+    """Compile every .po catalogue into the .mo file Flask-Babel reads."""
+    for path in i18n.compile_catalogues():
+        click.echo(f"compiled {path}")
+
+
+@translations.command("extract")
+def translations_extract() -> None:
+    """Extract messages from code and templates and update every .po catalogue."""
+    for path in i18n.update_catalogues():
+        click.echo(f"updated {path}")

@@ -1,0 +1,34 @@
+"""The runtime: configuration plus the database and Redis of one process.
+
+``create_app`` builds one and keeps it in ``app.extensions["wallet"]``; the worker and the relay
+receive it explicitly. It holds no request state, so it is safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+
+from wallet.db import Database
+from wallet.redis_store import RedisStore
+
+if t.TYPE_CHECKING:
+    from wallet.config import Config
+
+
+@dataclass
+class Runtime:
+    """What every process of the wallet needs: config, database and Redis."""
+
+    config: Config
+    db: Database
+    redis: RedisStore
+
+    @classmethod
+    def build(cls, config: Config) -> Runtime:
+        """Create the database engine and the Redis holder (neither connects yet)."""
+        return cls(
+            config=config,
+            db=Database(config.database_url),
+            redis=RedisStore(config.redis_url, config.embedded_redis_socket),
+        )
