@@ -33,7 +33,9 @@ def _factory() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_factory, add_default_commands=False)
 def main() -> None:
     """Manage and run the wallet."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 main.add_command(shell_command)

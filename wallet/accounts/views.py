@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import render_template
-from flask_login import login_required
+
+from wallet.web.auth import login_required
 
 bp = Blueprint("accounts", __name__)
 
