@@ -28,6 +28,7 @@ if t.TYPE_CHECKING:
 
     import redis as redis_lib
     from flask import Flask
+    from flask.testing import FlaskClient
     from sqlalchemy.orm import Session
 
     from wallet.runtime import Runtime
@@ -141,3 +142,23 @@ def smtp_server() -> t.Iterator[tuple[str, int, _Inbox]]:
         yield "127.0.0.1", port, inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context() -> None:
+    """Replace pytest-flask's fixture of the same name, which pushes one request context per test.
+
+    A context pushed around the whole test makes every test-client request share one ``g``, so the
+    signed-in user and the database session would leak from one request into the next. Each
+    request must start clean, as it does in production.
+    """
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Return a test client that, like a browser, keeps no request context between requests.
+
+    pytest-flask's own ``client`` enters ``with app.test_client()``, which preserves each
+    request's context into the next one and lets objects of a closed session leak across.
+    """
+    return app.test_client()
