@@ -1,0 +1,110 @@
+"""Who may use each route: one entry per endpoint, checked by ``test_authz_matrix.py``.
+
+Every route the app serves must appear here. Each ``Case`` is one request (method, path, form
+data) and the status each kind of caller gets. Paths may name ``{email_id}``: an address that
+belongs to the ``earner`` (so ``other_earner`` is a stranger to it).
+
+Callers:
+- ``anonymous``: nobody signed in.
+- ``earner``: signed in, owns the resources in the path.
+- ``other_earner``: signed in as someone else.
+- ``issuer_staff``: a member of an issuer (for now a signed-in earner without issuer rights).
+- ``api_client``: an issuer system with a bearer token (for now an unknown token).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+
+CALLERS = ("anonymous", "earner", "other_earner", "issuer_staff", "api_client")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request and the status each caller gets."""
+
+    method: str
+    path: str
+    expect: dict[str, int]
+    data: dict[str, str] = field(default_factory=dict)
+
+
+def everyone(status: int) -> dict[str, int]:
+    """Every caller gets ``status``."""
+    return dict.fromkeys(CALLERS, status)
+
+
+def signed_in(status: int, *, anonymous: int = 302) -> dict[str, int]:
+    """Signed-in callers get ``status``; anonymous ones and API clients go to sign-in."""
+    return {
+        "anonymous": anonymous,
+        "api_client": anonymous,
+        "earner": status,
+        "other_earner": status,
+        "issuer_staff": status,
+    }
+
+
+def owner_only(status: int) -> dict[str, int]:
+    """Only the owning earner gets ``status``; other signed-in callers get 404 (not 403: the
+    resource's existence is not theirs to learn)."""
+    return {
+        "anonymous": 302,
+        "api_client": 302,
+        "earner": status,
+        "other_earner": 404,
+        "issuer_staff": 404,
+    }
+
+
+def anonymous_only(status: int) -> dict[str, int]:
+    """Anonymous callers get ``status``; signed-in ones are sent on (302)."""
+    return {
+        "anonymous": status,
+        "api_client": status,
+        "earner": 302,
+        "other_earner": 302,
+        "issuer_staff": 302,
+    }
+
+
+MATRIX: dict[str, list[Case]] = {
+    "core.home": [Case("GET", "/", anonymous_only(200))],
+    "core.healthz": [Case("GET", "/healthz", everyone(200))],
+    "core.readyz": [Case("GET", "/readyz", everyone(200))],
+    "accounts.sign_up": [
+        Case("GET", "/sign-up", anonymous_only(200)),
+        Case("POST", "/sign-up", anonymous_only(400)),
+    ],
+    "accounts.sign_in": [
+        Case("GET", "/sign-in", anonymous_only(200)),
+        Case("POST", "/sign-in", anonymous_only(400)),
+    ],
+    "accounts.sign_out": [Case("POST", "/sign-out", everyone(302))],
+    "accounts.verify_email": [
+        Case("GET", "/verify-email/not-a-token", everyone(400)),
+        Case("POST", "/verify-email/not-a-token", everyone(400)),
+    ],
+    "accounts.reset_request": [
+        Case("GET", "/reset-password", everyone(200)),
+        Case("POST", "/reset-password", everyone(400)),
+    ],
+    "accounts.reset_password": [
+        Case("GET", "/reset-password/not-a-token", everyone(400)),
+        Case("POST", "/reset-password/not-a-token", everyone(400)),
+    ],
+    "accounts.settings": [Case("GET", "/settings", signed_in(200))],
+    "accounts.update_profile": [Case("POST", "/settings/profile", signed_in(400))],
+    "accounts.change_password": [Case("POST", "/settings/password", signed_in(400))],
+    "accounts.add_email": [Case("POST", "/settings/emails", signed_in(400))],
+    "accounts.make_primary": [Case("POST", "/settings/emails/{email_id}/primary", owner_only(302))],
+    "accounts.remove_email": [Case("POST", "/settings/emails/{email_id}/remove", owner_only(302))],
+    "accounts.resend_verification": [
+        Case("POST", "/settings/emails/{email_id}/resend", owner_only(302))
+    ],
+    "accounts.delete_account": [
+        Case("GET", "/settings/delete", signed_in(200)),
+        Case("POST", "/settings/delete", signed_in(400)),
+    ],
+}

@@ -1,0 +1,78 @@
+"""Every route is listed with who may use it, and each listing holds for real requests."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+
+from tests.factories import PASSWORD
+from tests.factories import make_user
+from tests.web.authz_matrix import CALLERS
+from tests.web.authz_matrix import MATRIX
+from tests.web.authz_matrix import Case
+from tests.web.helpers import csrf_token
+from tests.web.helpers import sign_in
+from wallet.accounts.models import EmailAddress
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+    from flask.testing import FlaskClient
+    from sqlalchemy.orm import Session
+
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def test_every_route_is_in_the_matrix(app: Flask) -> None:
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        listed = {case.method for case in MATRIX.get(rule.endpoint, [])}
+        for method in (rule.methods or set()) - IGNORED_METHODS:
+            if method not in listed:
+                missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    assert missing == [], "routes without an authorization entry:\n" + "\n".join(missing)
+
+
+def test_the_matrix_lists_no_route_that_does_not_exist(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert set(MATRIX) - endpoints == set()
+
+
+CASES = [
+    pytest.param(case, caller, id=f"{endpoint}-{case.method}-{caller}")
+    for endpoint, cases in MATRIX.items()
+    for case in cases
+    for caller in CALLERS
+]
+
+
+def _client_for(app: Flask, db: Session, caller: str, owner_email: str) -> FlaskClient:
+    client = app.test_client()
+    if caller == "earner":
+        sign_in(client, owner_email, PASSWORD)
+    elif caller in ("other_earner", "issuer_staff"):
+        stranger = make_user(db)
+        sign_in(client, stranger.emails[0].email, PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize(("case", "caller"), CASES)
+def test_the_caller_gets_what_the_matrix_says(
+    app: Flask, db: Session, case: Case, caller: str
+) -> None:
+    owner = make_user(db)
+    extra = EmailAddress(email=f"x{owner.id}@example.org", normalized=f"x{owner.id}@example.org")
+    owner.emails.append(extra)
+    db.commit()
+    client = _client_for(app, db, caller, owner.emails[0].email)
+    headers = {"Authorization": "Bearer not-a-real-token"} if caller == "api_client" else {}
+    path = case.path.format(email_id=extra.id)
+    data = dict(case.data)
+    if case.method != "GET":
+        data["csrf_token"] = csrf_token(client, "/reset-password")
+
+    response = client.open(path, method=case.method, data=data, headers=headers)
+
+    assert response.status_code == case.expect[caller], response.get_data(as_text=True)[:500]
