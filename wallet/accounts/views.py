@@ -21,11 +21,12 @@ from wallet.accounts import forms
 from wallet.accounts import service
 from wallet.accounts.messages import RESET_PATH
 from wallet.accounts.messages import VERIFY_PATH
-from wallet.extensions import limiter
 from wallet.web import context
 from wallet.web.auth import login_required
 from wallet.web.errors import status_for
 from wallet.web.nexturl import safe_next
+from wallet.web.ratelimit import rate_limit
+from wallet.web.ratelimit import submitted_email
 
 if t.TYPE_CHECKING:
     from flask_wtf import FlaskForm
@@ -43,11 +44,6 @@ def _signin_limit() -> str:
 
 def _reset_limit() -> str:
     return context.config().reset_rate_limit
-
-
-def _submitted_email() -> str:
-    """Key a limit by the account being tried, so one address cannot be hammered from many IPs."""
-    return "email:" + request.form.get("email", "").strip().lower()
 
 
 def _failed(response: Response) -> bool:
@@ -89,8 +85,8 @@ def sign_up() -> Page:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_signin_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_signin_limit, methods=["POST"], key_func=_submitted_email, deduct_when=_failed)
+@rate_limit(_signin_limit, deduct_when=_failed)
+@rate_limit(_signin_limit, key=submitted_email, deduct_when=_failed)
 def sign_in() -> Page:
     """Sign an earner in and send them where they were going."""
     target = safe_next(request.values.get("next"), url_for("core.home"))
@@ -146,8 +142,8 @@ def verify_email(token: str) -> Page:
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
-@limiter.limit(_reset_limit, methods=["POST"], key_func=_submitted_email)
+@rate_limit(_reset_limit)
+@rate_limit(_reset_limit, key=submitted_email)
 def reset_request() -> Page:
     """Mail a reset link, saying the same whether or not the address has an account."""
     form = forms.EmailForm()
@@ -160,7 +156,7 @@ def reset_request() -> Page:
 
 
 @bp.route(RESET_PATH + "<token>", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@rate_limit(_reset_limit)
 def reset_password(token: str) -> Page:
     """Choose a new password from a reset link; signs out every other session."""
     session, config = context.db_session(), context.config()
