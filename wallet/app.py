@@ -52,7 +52,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     _register_blueprints(app)
-    ratelimit.init_app(app, runtime.redis.limiter_uri)
+    ratelimit.init_app(app, runtime.redis.limiter_uri, runtime.redis.client_name)
     return app
 
 

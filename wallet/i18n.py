@@ -43,8 +43,7 @@ def update_catalogues(folder: Path = TRANSLATIONS) -> list[Path]:
             "_l",
             "-o",
             str(pot),
-            str(PROJECT_ROOT / "wallet"),
-            str(PROJECT_ROOT / "templates"),
+            str(PROJECT_ROOT),
         ]
     )
     cli.run(  # type: ignore[no-untyped-call]

