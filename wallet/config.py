@@ -87,6 +87,9 @@ class Config:
     default_locale: str = "en"
     #: Start relay and worker threads inside ``wallet run``.
     embedded_worker: bool = True
+    #: Let outbound fetches reach loopback addresses on any port. Tests only: no environment
+    #: variable sets it, so a deployed wallet cannot be talked into fetching from itself.
+    http_allow_loopback: bool = False
 
     @property
     def secure_cookies(self) -> bool:
@@ -153,6 +156,7 @@ def config_for_tests(
         mail=MailConfig(outbox_dir=instance_path / "mail"),
         testing=True,
         embedded_worker=False,
+        http_allow_loopback=True,
     )
 
 

@@ -10,6 +10,8 @@ import typing as t
 from dataclasses import dataclass
 
 from wallet.db import Database
+from wallet.http import HttpClient
+from wallet.http import HttpSettings
 from wallet.redis_store import RedisStore
 
 if t.TYPE_CHECKING:
@@ -18,11 +20,13 @@ if t.TYPE_CHECKING:
 
 @dataclass
 class Runtime:
-    """What every process of the wallet needs: config, database and Redis."""
+    """What every process of the wallet needs: config, database, Redis, outbound HTTP."""
 
     config: Config
     db: Database
     redis: RedisStore
+    #: The one outbound HTTP client (SSRF-guarded); see ``wallet.http``.
+    http: HttpClient
 
     @classmethod
     def build(cls, config: Config) -> Runtime:
@@ -31,4 +35,5 @@ class Runtime:
             config=config,
             db=Database(config.database_url),
             redis=RedisStore(config.redis_url, config.embedded_redis_socket),
+            http=HttpClient(HttpSettings(allow_loopback=config.http_allow_loopback)),
         )
