@@ -95,6 +95,17 @@ def redis(runtime: Runtime) -> redis_lib.Redis:
 
 
 @pytest.fixture(autouse=True)
+def _push_request_context() -> None:
+    """Replace pytest-flask's fixture of this name, which pushes a request context per test.
+
+    A pushed context makes every request of the test client reuse its app context, so ``g``
+    (the database session, Flask-Login's current user) leaks from one request to the next: a test
+    that signs in as a second earner would still be served as the first. Tests that need
+    ``url_for`` or ``session`` open ``app.test_request_context()`` themselves.
+    """
+
+
+@pytest.fixture(autouse=True)
 def _isolated(request: pytest.FixtureRequest) -> None:
     """Give web tests a database savepoint and clean rate-limit counters automatically."""
     if request.node.get_closest_marker("e2e") is None and "app" in request.fixturenames:

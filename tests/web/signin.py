@@ -21,8 +21,9 @@ def sign_in_session(client: FlaskClient, user: User) -> None:
     """Make ``client`` signed in as ``user`` (a fresh session, as right after typing a password)."""
     app = client.application
     # Session protection compares this hash of address and user agent with the request's; the
-    # test client sends the same ones as a test request context, so it matches.
-    with app.test_request_context():
+    # test client sends the same ones as a test request context, so it matches. A fresh app
+    # context keeps ``g`` left over from the client's previous request out of it.
+    with app.app_context(), app.test_request_context():
         identifier = app.login_manager._session_identifier_generator()  # type: ignore[attr-defined]
     with client.session_transaction() as sess:
         sess["_user_id"] = user.get_id()
@@ -33,7 +34,7 @@ def sign_in_session(client: FlaskClient, user: User) -> None:
 def csrf_token_for(client: FlaskClient) -> str:
     """Return a CSRF token that ``client``'s session accepts, as a rendered form would hold."""
     app = client.application
-    with app.test_request_context():
+    with app.app_context(), app.test_request_context():
         token = generate_csrf()
         field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         raw = session[field]
