@@ -14,7 +14,6 @@ from wallet.config import Config
 from wallet.extensions import babel
 from wallet.extensions import csrf
 from wallet.extensions import limiter
-from wallet.extensions import login_manager
 from wallet.runtime import Runtime
 from wallet.web import context
 from wallet.web import templating

@@ -1,4 +1,4 @@
-"""The ``next`` parameter after sign-in can only lead back into the wallet, never to another host."""
+"""The ``next`` parameter after sign-in leads back into the wallet, never to another host."""
 
 from __future__ import annotations
 

@@ -119,11 +119,11 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception) -> Response:
         if isinstance(error, HTTPException):
             return _http_error(error)
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # Handlers run outside the ``except`` block, so the traceback is passed explicitly.
+        log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
         return error_response(InternalServerError.code)
 
 
 def status_for(error: errors.WalletError) -> int:
     """Return the HTTP status a domain error maps to."""
     return next((code for kind, code in STATUS_OF.items() if isinstance(error, kind)), 400)
-
