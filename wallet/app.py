@@ -13,9 +13,9 @@ from wallet.config import PROJECT_ROOT
 from wallet.config import Config
 from wallet.extensions import babel
 from wallet.extensions import csrf
-from wallet.extensions import limiter
 from wallet.runtime import Runtime
 from wallet.web import context
+from wallet.web import ratelimit
 from wallet.web import templating
 from wallet.web import views as core_views
 from wallet.web.errors import register_error_handlers
@@ -52,6 +52,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     _register_blueprints(app)
+    ratelimit.init_app(app, runtime.redis.limiter_uri, runtime.redis.client_name)
     return app
 
 
@@ -91,8 +92,6 @@ def _init_extensions(app: Flask, runtime: Runtime) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     login.init_app(app)
-    app.config["RATELIMIT_STORAGE_URI"] = runtime.redis.limiter_uri
-    limiter.init_app(app)
 
     @app.before_request
     def _start_embedded_redis() -> None:

@@ -33,7 +33,9 @@ def _factory() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_factory, add_default_commands=False)
 def main() -> None:
     """Manage and run the wallet."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 main.add_command(shell_command)
@@ -98,12 +100,13 @@ def worker_command(threads: int, no_relay: bool) -> None:
 
 
 @main.command("seed-demo")
-def seed_demo_command() -> None:
-    """Create a demo issuer, achievements and an earner with awards (idempotent)."""
+@click.option("--reset-password", is_flag=True, help="Give the demo earner a new password.")
+def seed_demo_command(reset_password: bool) -> None:
+    """Create the demo data unless it exists, and print how to sign in."""
     runtime = _runtime()
     migrate.upgrade(runtime.db)
     with runtime.db.session() as session:
-        report = demo.seed(session)
+        report = demo.seed(session, reset_password=reset_password)
     for line in report:
         click.echo(line)
 

@@ -139,7 +139,7 @@ class Config:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def testing_config(
+def config_for_tests(
     instance_path: Path, database_url: str | None = None, redis_url: str = ""
 ) -> Config:
     """Build the configuration tests run with: a throwaway instance folder, no outside mail."""
@@ -156,7 +156,7 @@ def testing_config(
     )
 
 
-def testing_environment() -> dict[str, str]:
+def environment_for_tests() -> dict[str, str]:
     """Return the settings a test run takes from its environment (CI points them at servers)."""
     return {
         "database_url": os.environ.get("DATABASE_URL", ""),

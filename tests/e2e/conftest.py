@@ -1,40 +1,34 @@
-"""Browser journeys: a live server on a free loopback port, and Debian's Chromium via Playwright.
+"""Browser journeys: a live server with its worker, Debian's Chromium through Playwright, axe-core.
 
-The live app is built apart from the session app: its own runtime, real commits (no savepoint),
-so tests create data with unique emails. On SQLite it gets its own database file; on PostgreSQL
-it shares the test database, already migrated by the session app.
+Without ``/usr/bin/chromium`` these tests skip and say why (``.ci/run`` installs it).
 """
 
 from __future__ import annotations
 
+import shutil
+import socket
 import threading
 import typing as t
-import uuid
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import replace
 
 import pytest
-from playwright.sync_api import sync_playwright
+from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from wallet import migrate
-from wallet.accounts.models import EmailAddress
-from wallet.accounts.models import User
 from wallet.app import create_app
-from wallet.db import utcnow
-from wallet.extensions import limiter
+from wallet.config import MailConfig
+from wallet.db import Database
+from wallet.events.worker import start_in_background
 
 if t.TYPE_CHECKING:
-    from flask import Flask
     from playwright.sync_api import Browser
-    from playwright.sync_api import ConsoleMessage
     from playwright.sync_api import Page
 
     from wallet.config import Config
-    from wallet.runtime import Runtime
 
-#: Debian's Chromium; Playwright never downloads a browser of its own here.
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = "/usr/bin/chromium"
+VIEWPORT = {"width": 390, "height": 844}
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -45,114 +39,104 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-#: A common phone: the pages are built mobile first.
-VIEWPORT = {"width": 390, "height": 844}
 
 
-@dataclass(frozen=True)
-class LiveServer:
-    """The app a browser talks to, and where it listens."""
-
-    app: Flask
-    url: str
-
-
-class _Later:
-    """A WSGI app that forwards to one set after the server has picked its port."""
-
-    app: Flask | None = None
-
-    def __call__(self, environ: dict[str, t.Any], start_response: t.Any) -> t.Any:
-        assert self.app is not None
-        return self.app(environ, start_response)
-
-
-@pytest.fixture(scope="session")
-def live_server(
-    app: Flask, base_config: Config, tmp_path_factory: pytest.TempPathFactory
-) -> t.Iterator[LiveServer]:
-    """Serve a separately built app from a thread on a free 127.0.0.1 port."""
-    database_url = base_config.database_url
-    if database_url.startswith("sqlite"):
-        database_url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
-    later = _Later()
-    server = make_server("127.0.0.1", 0, later, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    later.app = create_app(base_config.with_overrides(database_url=database_url, base_url=url))
-    runtime: Runtime = later.app.extensions["wallet"]
-    migrate.upgrade(runtime.db)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(later.app, url)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        runtime.redis.close()
-        runtime.db.dispose()
-        # Flask-Limiter keeps one storage per Limiter object: hand it back to the session app.
-        limiter.init_app(app)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder as an e2e test."""
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
 def browser() -> t.Iterator[Browser]:
-    """Launch Debian's Chromium once for the whole run."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run these")
+    """Start headless Chromium once for the run."""
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); e2e tests skipped")
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: LiveServer) -> t.Iterator[Page]:
-    """Return a fresh tab at a phone's size; relative URLs go to the live server.
+def page(browser: Browser) -> t.Iterator[Page]:
+    """Return a fresh page at a phone's viewport (390x844), with its own cookies.
 
-    The test fails if the browser reports a Content-Security-Policy violation: an inline script
-    or style that the page needs but the browser refused.
+    The test fails if the browser refused anything under our Content-Security-Policy (an inline
+    script or style a page relies on), which would otherwise go unnoticed.
     """
-    context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, locale="en-US")
-    tab = context.new_page()
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
     refused: list[str] = []
-
-    def _on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
+    page.on(
+        "console",
+        lambda message: (
             refused.append(message.text)
-
-    tab.on("console", _on_console)
-    try:
-        yield tab
-    finally:
-        context.close()
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield page
+    context.close()
     assert not refused, f"the browser refused content under our CSP: {refused}"
 
 
-@pytest.fixture
-def sign_in_browser(live_server: LiveServer) -> t.Callable[[Page], User]:
-    """Return ``sign_in(page)``: commit a new earner and give the browser their session cookie.
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
-    For journeys that start signed in; the sign-in pages have journeys of their own.
+
+@pytest.fixture(scope="session")
+def e2e_database_url(base_config: Config, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return a database of the browser tests' own, migrated: their commits are real.
+
+    SQLite gets its own file; PostgreSQL its own schema in the test database.
     """
-    app = live_server.app
-    runtime: Runtime = app.extensions["wallet"]
+    if base_config.database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
+    else:
+        with Database(base_config.database_url).engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS e2e CASCADE"))
+            conn.execute(text("CREATE SCHEMA e2e"))
+        separator = "&" if "?" in base_config.database_url else "?"
+        url = f"{base_config.database_url}{separator}options=-csearch_path%3De2e"
+    database = Database(url)
+    migrate.upgrade(database)
+    database.dispose()
+    return url
 
-    def sign_in(tab: Page) -> User:
-        token = uuid.uuid4().hex[:12]
-        address = f"e2e-{token}@example.org"
-        user = User(handle=f"e2e-{token}", display_name="Eve Browser", password_hash="!unusable")
-        user.emails.append(
-            EmailAddress(email=address, normalized=address, is_primary=True, verified_at=utcnow())
-        )
-        with runtime.db.session() as session, session.begin():
-            session.add(user)
-        serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
-        value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
-        name = app.config["SESSION_COOKIE_NAME"]
-        tab.context.add_cookies([{"name": name, "value": value, "url": live_server.url}])
-        return user
 
-    return sign_in
+@pytest.fixture
+def live_server(
+    base_config: Config, e2e_database_url: str, smtp_server: tuple[str, int, t.Any]
+) -> t.Iterator[str]:
+    """Serve a separately built app (real commits, its own relay and worker); yield its URL.
+
+    Its mail goes to the ``smtp_server`` fixture, where tests read it like an inbox.
+    """
+    host, smtp_port, _inbox = smtp_server
+    port = _free_port()
+    config = replace(
+        base_config,
+        database_url=e2e_database_url,
+        base_url=f"http://127.0.0.1:{port}",
+        mail=MailConfig(smtp_host=host, smtp_port=smtp_port),
+    )
+    live = create_app(config)
+    runtime = live.extensions["wallet"]
+    background = start_in_background(runtime)
+    server = make_server("127.0.0.1", port, live, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield config.base_url
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        background.stop()
+        runtime.db.dispose()

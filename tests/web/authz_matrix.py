@@ -1,119 +1,110 @@
-"""Who may call what: every route of the app, and the answer each kind of caller must get.
+"""Who may use each route: one entry per endpoint, checked by ``test_authz_matrix.py``.
 
-One ``Entry`` per endpoint. ``test_authz_matrix`` fails when a route of ``app.url_map`` is
-missing here, and requests every (method, caller) pair listed with a real client.
+Every route the app serves must appear here. Each ``Case`` is one request (method, path, form
+data) and the status each kind of caller gets. Paths may name ``{email_id}``: an address that
+belongs to the ``earner`` (so ``other_earner`` is a stranger to it).
 
-To add a route: append an ``Entry`` with its endpoint, a concrete path (``{s.…}`` placeholders
-are filled from the ``Scenario``: ``"/awards/{s.ids[award]}"``, ``"/@{s.earner.handle}"``), and
-for each method a ``by_caller(...)`` mapping. Resources the path needs are created in the
-``scenario`` fixture of ``test_authz_matrix`` and owned by ``s.earner``; ``other_earner`` is the
-signed-in earner who does not own them.
+Callers:
+- ``anonymous``: nobody signed in.
+- ``earner``: signed in, owns the resources in the path.
+- ``other_earner``: signed in as someone else.
+- ``issuer_staff``: a member of an issuer (for now a signed-in earner without issuer rights).
+- ``api_client``: an issuer system with a bearer token (for now an unknown token).
 """
 
 from __future__ import annotations
 
-import typing as t
 from dataclasses import dataclass
 from dataclasses import field
 
-if t.TYPE_CHECKING:
-    from wallet.accounts.models import User
-
-#: The kinds of caller every route is tried with.
 CALLERS = ("anonymous", "earner", "other_earner", "issuer_staff", "api_client")
 
-#: Where ``login_required`` sends anonymous callers.
-SIGN_IN = "/sign-in"
-
 
 @dataclass(frozen=True)
-class Expect:
-    """The answer a caller must get: a status, and for redirects the path they lead to."""
+class Case:
+    """One request and the status each caller gets."""
 
-    status: int
-    #: Path (without query) the ``Location`` header must point to; checked only when set.
-    redirect_to: str | None = None
-
-
-@dataclass
-class Scenario:
-    """The callers and sample resources every matrix request runs against."""
-
-    earner: User
-    other_earner: User
-    #: Until issuer organisations exist: a signed-in earner with no special rights.
-    issuer_staff: User
-    #: Until the issuer API exists: a bearer token no server knows.
-    api_token: str
-    #: Sample resource ids owned by ``earner`` (``{s.ids[award]}`` in paths).
-    ids: dict[str, object] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One endpoint: a concrete path and, per HTTP method, what each caller gets."""
-
-    endpoint: str
+    method: str
     path: str
-    expect: t.Mapping[str, t.Mapping[str, Expect]]
-    #: Form fields sent with unsafe methods (a valid CSRF token is added to them).
-    form: t.Mapping[str, str] = field(default_factory=dict)
-
-    def url(self, scenario: Scenario) -> str:
-        """Return the path with the scenario's ids filled in."""
-        return self.path.format(s=scenario)
+    expect: dict[str, int]
+    data: dict[str, str] = field(default_factory=dict)
 
 
-Outcome = int | Expect
+def everyone(status: int) -> dict[str, int]:
+    """Every caller gets ``status``."""
+    return dict.fromkeys(CALLERS, status)
 
 
-def _expect(outcome: Outcome) -> Expect:
-    return outcome if isinstance(outcome, Expect) else Expect(outcome)
-
-
-def by_caller(
-    *,
-    anonymous: Outcome,
-    earner: Outcome,
-    other_earner: Outcome | None = None,
-    issuer_staff: Outcome | None = None,
-    api_client: Outcome | None = None,
-) -> dict[str, Expect]:
-    """Map every caller to its answer; the unnamed ones answer like their nearest kin.
-
-    ``other_earner`` and ``issuer_staff`` default to ``earner``; ``api_client`` (a bearer token,
-    no session) defaults to ``anonymous``.
-    """
+def signed_in(status: int, *, anonymous: int = 302) -> dict[str, int]:
+    """Signed-in callers get ``status``; anonymous ones and API clients go to sign-in."""
     return {
-        "anonymous": _expect(anonymous),
-        "earner": _expect(earner),
-        "other_earner": _expect(earner if other_earner is None else other_earner),
-        "issuer_staff": _expect(earner if issuer_staff is None else issuer_staff),
-        "api_client": _expect(anonymous if api_client is None else api_client),
+        "anonymous": anonymous,
+        "api_client": anonymous,
+        "earner": status,
+        "other_earner": status,
+        "issuer_staff": status,
     }
 
 
-def everyone(outcome: Outcome) -> dict[str, Expect]:
-    """Give every caller the same answer."""
-    return by_caller(anonymous=outcome, earner=outcome)
+def owner_only(status: int) -> dict[str, int]:
+    """Only the owning earner gets ``status``; other signed-in callers get 404 (not 403: the
+    resource's existence is not theirs to learn)."""
+    return {
+        "anonymous": 302,
+        "api_client": 302,
+        "earner": status,
+        "other_earner": 404,
+        "issuer_staff": 404,
+    }
 
 
-def signed_in_only(outcome: Outcome = 200) -> dict[str, Expect]:
-    """A page for signed-in earners: anonymous callers are sent to sign in."""
-    return by_caller(anonymous=Expect(302, SIGN_IN), earner=outcome)
+def anonymous_only(status: int) -> dict[str, int]:
+    """Anonymous callers get ``status``; signed-in ones are sent on (302)."""
+    return {
+        "anonymous": status,
+        "api_client": status,
+        "earner": 302,
+        "other_earner": 302,
+        "issuer_staff": 302,
+    }
 
 
-MATRIX: tuple[Entry, ...] = (
-    Entry(
-        "core.home",
-        "/",
-        {"GET": by_caller(anonymous=200, earner=Expect(302, "/settings"))},
-    ),
-    Entry("core.healthz", "/healthz", {"GET": everyone(200)}),
-    Entry("core.readyz", "/readyz", {"GET": everyone(200)}),
-    Entry("accounts.sign_in", "/sign-in", {"GET": everyone(200)}),
-    Entry("accounts.sign_up", "/sign-up", {"GET": everyone(200)}),
-    Entry("accounts.settings", "/settings", {"GET": signed_in_only()}),
-    # A stub until the accounts pages land: it only renders the sign-in page.
-    Entry("accounts.sign_out", "/sign-out", {"POST": everyone(200), "GET": everyone(405)}),
-)
+MATRIX: dict[str, list[Case]] = {
+    "core.home": [Case("GET", "/", anonymous_only(200))],
+    "core.healthz": [Case("GET", "/healthz", everyone(200))],
+    "core.readyz": [Case("GET", "/readyz", everyone(200))],
+    "accounts.sign_up": [
+        Case("GET", "/sign-up", anonymous_only(200)),
+        Case("POST", "/sign-up", anonymous_only(400)),
+    ],
+    "accounts.sign_in": [
+        Case("GET", "/sign-in", anonymous_only(200)),
+        Case("POST", "/sign-in", anonymous_only(400)),
+    ],
+    "accounts.sign_out": [Case("POST", "/sign-out", everyone(302))],
+    "accounts.verify_email": [
+        Case("GET", "/verify-email/not-a-token", everyone(400)),
+        Case("POST", "/verify-email/not-a-token", everyone(400)),
+    ],
+    "accounts.reset_request": [
+        Case("GET", "/reset-password", everyone(200)),
+        Case("POST", "/reset-password", everyone(400)),
+    ],
+    "accounts.reset_password": [
+        Case("GET", "/reset-password/not-a-token", everyone(400)),
+        Case("POST", "/reset-password/not-a-token", everyone(400)),
+    ],
+    "accounts.settings": [Case("GET", "/settings", signed_in(200))],
+    "accounts.update_profile": [Case("POST", "/settings/profile", signed_in(400))],
+    "accounts.change_password": [Case("POST", "/settings/password", signed_in(400))],
+    "accounts.add_email": [Case("POST", "/settings/emails", signed_in(400))],
+    "accounts.make_primary": [Case("POST", "/settings/emails/{email_id}/primary", owner_only(302))],
+    "accounts.remove_email": [Case("POST", "/settings/emails/{email_id}/remove", owner_only(302))],
+    "accounts.resend_verification": [
+        Case("POST", "/settings/emails/{email_id}/resend", owner_only(302))
+    ],
+    "accounts.delete_account": [
+        Case("GET", "/settings/delete", signed_in(200)),
+        Case("POST", "/settings/delete", signed_in(400)),
+    ],
+}

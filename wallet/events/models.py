@@ -20,7 +20,7 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class OutboxMessage(Base):
-    """An event written in the same transaction as the change it describes, waiting for the relay."""
+    """An event written in the transaction of the change it describes, waiting for the relay."""
 
     __tablename__ = "outbox_messages"
 

@@ -2,24 +2,73 @@
 
 from __future__ import annotations
 
+import logging
+import signal
+import threading
 import typing as t
+
+from dramatiq import Worker
+
+from wallet.events.broker import build_broker
+from wallet.events.relay import relay_forever
 
 if t.TYPE_CHECKING:
     from wallet.runtime import Runtime
 
+log = logging.getLogger(__name__)
+
 
 class Background:
-    """Relay and worker threads started together and stopped together."""
+    """A Dramatiq worker and, optionally, a relay thread, started and stopped together."""
+
+    def __init__(self, runtime: Runtime, *, threads: int = 2, relay: bool = True) -> None:
+        self.broker = build_broker(runtime)
+        self.worker = Worker(self.broker, worker_threads=threads, worker_timeout=500)
+        self._stop = threading.Event()
+        self._relay: threading.Thread | None = None
+        if relay:
+            self._relay = threading.Thread(
+                target=relay_forever,
+                args=(runtime, self.broker, self._stop),
+                name="wallet-relay",
+                daemon=True,
+            )
+
+    def start(self) -> Background:
+        """Start the worker threads and the relay."""
+        self.worker.start()
+        if self._relay is not None:
+            self._relay.start()
+        log.info("background jobs started (relay: %s)", self._relay is not None)
+        return self
 
     def stop(self) -> None:
-        """Stop every thread and wait for it."""
+        """Stop the relay and the workers, letting running jobs finish."""
+        self._stop.set()
+        if self._relay is not None:
+            self._relay.join(timeout=10)
+        self.worker.stop(timeout=10_000)
+        self.broker.close()
 
 
 def start_in_background(runtime: Runtime) -> Background:
     """Start the relay and worker threads; return a handle that stops them."""
-    return Background()
+    return Background(runtime).start()
 
 
 def run_forever(runtime: Runtime, *, threads: int, relay: bool) -> None:
-    """Run workers (and the relay) in the foreground until SIGINT/SIGTERM."""
-    raise NotImplementedError
+    """Run workers (and the relay) in the foreground until SIGINT or SIGTERM."""
+    stopped = threading.Event()
+
+    def _on_signal(signum: int, _frame: object) -> None:
+        log.info("signal %s: stopping", signum)
+        stopped.set()
+
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    background = Background(runtime, threads=threads, relay=relay).start()
+    try:
+        stopped.wait()
+    finally:
+        background.stop()
+        runtime.redis.close()

@@ -119,7 +119,6 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception) -> Response:
         if isinstance(error, HTTPException):
             return _http_error(error)
-        # Handlers run outside the ``except`` block, so the traceback is passed explicitly.
         log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
         return error_response(InternalServerError.code)
 

@@ -1,0 +1,36 @@
+"""Background jobs and which events start them.
+
+A job receives the outbox event's id and payload. Jobs may run more than once for one event (the
+relay and the queue deliver at least once), so each must be safe to repeat.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from wallet.events import mail
+
+if t.TYPE_CHECKING:
+    from wallet.runtime import Runtime
+
+#: A job: (runtime, event id, payload) -> None.
+Job = t.Callable[["Runtime", str, dict[str, t.Any]], None]
+
+
+def send_mail(runtime: Runtime, event_id: str, payload: dict[str, t.Any]) -> None:
+    """Send the mail a ``mail.requested`` event describes."""
+    outgoing = mail.OutgoingMail(
+        to=payload["to"],
+        subject=payload["subject"],
+        text=payload["text"],
+        html=payload.get("html"),
+        event_id=event_id,
+    )
+    mail.deliver(runtime.config.mail, outgoing)
+
+
+#: Every job, by its actor name.
+JOBS: dict[str, Job] = {"send_mail": send_mail}
+
+#: The jobs each event type starts. An event type missing here starts nothing.
+ROUTES: dict[str, tuple[str, ...]] = {"mail.requested": ("send_mail",)}

@@ -1,0 +1,75 @@
+"""The relay: hand committed outbox rows to the job queue, in order, at least once.
+
+A row is marked relayed in the same transaction that read it, after its messages were enqueued.
+If the process dies between the enqueue and the commit, the row is relayed again on the next pass:
+jobs must tolerate running twice. On PostgreSQL the rows are locked with ``SKIP LOCKED`` so several
+relays can run side by side; SQLite serialises writers anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import typing as t
+
+from dramatiq import Message
+from sqlalchemy import select
+
+from wallet.db import utcnow
+from wallet.events.broker import QUEUE
+from wallet.events.jobs import ROUTES
+from wallet.events.models import OutboxMessage
+
+if t.TYPE_CHECKING:
+    from dramatiq import Broker
+
+    from wallet.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def relay_once(runtime: Runtime, broker: Broker, batch: int = 100) -> int:
+    """Relay up to ``batch`` waiting rows; return how many were handled."""
+    with runtime.db.session() as session:
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.relayed_at.is_(None))
+            .order_by(OutboxMessage.id)
+            .limit(batch)
+        )
+        if runtime.db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = session.scalars(query).all()
+        for row in rows:
+            jobs = ROUTES.get(row.type, ())
+            if not jobs:
+                log.warning(
+                    "outbox event %s has type %r that starts no job", row.event_id, row.type
+                )
+            for job in jobs:
+                broker.enqueue(
+                    Message(
+                        queue_name=QUEUE,
+                        actor_name=job,
+                        args=(row.event_id, row.payload),
+                        kwargs={},
+                        options={},
+                    )
+                )
+            row.relayed_at = utcnow()
+        session.commit()
+        return len(rows)
+
+
+def relay_forever(
+    runtime: Runtime, broker: Broker, stop: threading.Event, interval: float = 0.5
+) -> None:
+    """Relay until ``stop`` is set, sleeping ``interval`` seconds whenever nothing waits."""
+    while not stop.is_set():
+        try:
+            handled = relay_once(runtime, broker)
+        except Exception:  # keep relaying after a database or Redis hiccup
+            log.exception("relay pass failed; retrying")
+            handled = 0
+        if not handled:
+            stop.wait(interval)
