@@ -127,9 +127,11 @@ def test_a_wrong_method_gets_405_with_allow(client: FlaskClient) -> None:
 
 
 def test_an_oversized_body_gets_413(probe_app: Flask) -> None:
-    response = probe_app.test_client().post("/upload", data={"file": "x" * 5000})
-    assert response.status_code == 413
-    assert "larger than we accept" in response.get_data(as_text=True)
+    client = probe_app.test_client()
+    for path in ("/upload", "/sign-up"):
+        response = client.post(path, data={"email": "x" * 5000})
+        assert response.status_code == 413
+        assert "larger than we accept" in response.get_data(as_text=True)
 
 
 def test_a_crash_gets_a_500_page_without_internals(probe_app: Flask) -> None:

@@ -148,3 +148,23 @@ def test_forged_and_expired_reset_links_are_refused_clearly(
     forged = client.get("/reset-password/eyJ1IjoxfQ.abc.def")
     assert forged.status_code == 400
     assert "not valid" in forged.get_data(as_text=True)
+
+
+def test_keep_me_signed_in_sets_a_long_lived_http_only_cookie(
+    client: FlaskClient, db: Session
+) -> None:
+    user = make_user(db)
+    submit(client, "/sign-in", {"email": user.emails[0].email, "password": PASSWORD})
+    assert client.get_cookie("wallet_remember") is None
+    client.post("/sign-out")
+
+    other = client.application.test_client()
+    submit(
+        other,
+        "/sign-in",
+        {"email": user.emails[0].email, "password": PASSWORD, "remember": "y"},
+    )
+    cookie = other.get_cookie("wallet_remember")
+    assert cookie is not None
+    assert cookie.http_only
+    assert cookie.expires is not None
