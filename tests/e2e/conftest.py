@@ -63,12 +63,26 @@ def browser() -> t.Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> t.Iterator[Page]:
-    """Return a fresh page at a phone's viewport (390x844), with its own cookies."""
+    """Return a fresh page at a phone's viewport (390x844), with its own cookies.
+
+    The test fails if the browser refused anything under our Content-Security-Policy (an inline
+    script or style a page relies on), which would otherwise go unnoticed.
+    """
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not refused, f"the browser refused content under our CSP: {refused}"
 
 
 def _free_port() -> int:
