@@ -1,0 +1,1 @@
+"""Open Badges formats and verification; the modules here are pure unless named otherwise."""
