@@ -20,6 +20,7 @@ from joserfc.jwk import RSAKey
 
 from wallet.badges.formats import FormatError
 from wallet.badges.formats import parse_json
+from wallet.badges.jose import registry
 from wallet.errors import Invalid
 
 _HASHED = re.compile(r"^(md5\$[0-9a-f]{32}|sha256\$[0-9a-f]{64})$", re.IGNORECASE)
@@ -206,7 +207,7 @@ def verify_signed_assertion(token: str, public_key_pem: str) -> dict[str, t.Any]
     except (JoseError, ValueError, TypeError) as error:
         raise SignatureError("The issuer's key is not a usable RSA public key.") from error
     try:
-        signature = jws.deserialize_compact(token.strip(), key, algorithms=["RS256"])
+        signature = jws.deserialize_compact(token.strip(), key, registry=registry(["RS256"]))
     except JoseError as error:
         raise SignatureError(
             "The signature does not match the issuer's key: the badge was altered or not "
