@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import typing as t
+from pathlib import Path
 
 import click
 from alembic import command
@@ -18,6 +20,7 @@ from wallet import i18n
 from wallet import migrate
 from wallet import serve
 from wallet.app import create_app
+from wallet.badges import verify as verification
 from wallet.events import worker
 from wallet.runtime import Runtime
 
@@ -109,6 +112,33 @@ def seed_demo_command(reset_password: bool) -> None:
         report = demo.seed(session, reset_password=reset_password)
     for line in report:
         click.echo(line)
+
+
+@main.command("verify")
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--recipient", multiple=True, help="An address the badge should be awarded to.")
+def verify_command(source: str, as_json: bool, recipient: tuple[str, ...]) -> None:
+    """Verify a badge: a file (PNG, SVG, JSON, JWS, JWT) or a URL.
+
+    Exits 0 when valid, 1 when invalid, 2 when it could not be verified or on a usage error.
+    """
+    if source.startswith(("https://", "http://")):
+        data: bytes | str = source
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as error:
+            click.echo(f"Cannot read {source}: {error.strerror}", err=True)
+            raise SystemExit(2) from error
+    report = verification.verify(data, fetch=_runtime().http.get, recipients=recipient)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        click.echo(f"{report.status.upper()} ({report.format})")
+        for check in report.checks:
+            click.echo(f"  [{check.status:4}] {check.name}: {check.message}")
+    raise SystemExit({"valid": 0, "invalid": 1}.get(report.status, 2))
 
 
 @main.group()

@@ -1,0 +1,330 @@
+"""Verification end to end: issuers' documents served by a local web server, checks explained."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import threading
+import typing as t
+import warnings
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
+
+import base58
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from joserfc import jws
+from joserfc.errors import SecurityWarning
+from joserfc.jwk import OKPKey
+from joserfc.jwk import RSAKey
+
+from wallet.badges import baking
+from wallet.badges import keys
+from wallet.badges import proofs
+from wallet.badges.verify import verify
+from wallet.cli import main
+from wallet.http import HttpClient
+from wallet.http import HttpSettings
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+
+PNG = (
+    __import__("pathlib").Path(__file__).parent.parent
+    / "data/vectors/ob2/openbadges-bakery/public_domain_heart.png"
+).read_bytes()
+
+
+class _Issuer(BaseHTTPRequestHandler):
+    """Serves whatever the test put in ``documents``; 410 for paths in ``gone``."""
+
+    documents: t.ClassVar[dict[str, bytes]] = {}
+    gone: t.ClassVar[set[str]] = set()
+
+    def log_message(self, *args: object) -> None:
+        return
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path in self.gone:
+            self.send_response(410)
+            self.end_headers()
+            return
+        body = self.documents.get(self.path)
+        self.send_response(200 if body is not None else 404)
+        self.send_header("Content-Type", "application/ld+json")
+        self.send_header("Content-Length", str(len(body or b"")))
+        self.end_headers()
+        self.wfile.write(body or b"")
+
+
+@pytest.fixture
+def site() -> t.Iterator[str]:
+    """An issuer's web site on loopback; tests put documents into ``_Issuer.documents``."""
+    _Issuer.documents, _Issuer.gone = {}, set()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Issuer)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def _publish(path: str, document: dict[str, t.Any]) -> None:
+    _Issuer.documents[path] = json.dumps(document).encode()
+
+
+FETCH = HttpClient(HttpSettings(allow_loopback=True, total_timeout=3)).get
+
+
+def _names(report: t.Any) -> dict[str, str]:
+    return {check.name: check.status for check in report.checks}
+
+
+def _hosted_ob2(site: str, *, email: str = "ada@example.org") -> str:
+    _publish(
+        "/issuer",
+        {
+            "@context": "https://w3id.org/openbadges/v2",
+            "type": "Issuer",
+            "id": f"{site}/issuer",
+            "name": "Example College",
+            "url": site,
+            "email": "badges@example.org",
+        },
+    )
+    _publish(
+        "/badge",
+        {
+            "@context": "https://w3id.org/openbadges/v2",
+            "type": "BadgeClass",
+            "id": f"{site}/badge",
+            "name": "Robotics",
+            "description": "Built a robot",
+            "image": f"{site}/img.png",
+            "criteria": {"narrative": "Build one"},
+            "issuer": f"{site}/issuer",
+        },
+    )
+    assertion = {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": f"{site}/a/1",
+        "recipient": {"type": "email", "hashed": False, "identity": email},
+        "badge": f"{site}/badge",
+        "verification": {"type": "hosted"},
+        "issuedOn": "2026-01-02T03:04:05Z",
+    }
+    _publish("/a/1", assertion)
+    return json.dumps(assertion)
+
+
+def test_a_hosted_badge_is_valid_with_every_check_explained(site: str) -> None:
+    report = verify(_hosted_ob2(site), fetch=FETCH, recipients=["Ada@example.org"])
+    assert report.status == "valid"
+    assert _names(report) == {
+        "format": "pass",
+        "hosted": "pass",
+        "issuer": "pass",
+        "scope": "pass",
+        "revocation": "pass",
+        "validity": "pass",
+        "recipient": "pass",
+    }
+    assert report.credential["issuer"]["name"] == "Example College"
+    assert all(check.message for check in report.checks)
+
+
+def test_a_hosted_badge_revoked_with_410_is_invalid(site: str) -> None:
+    text = _hosted_ob2(site)
+    _Issuer.gone.add("/a/1")
+    report = verify(text, fetch=FETCH)
+    assert report.status == "invalid"
+    assert _names(report)["revocation"] == "fail"
+
+
+def test_an_unreachable_issuer_is_unverifiable_not_invalid(site: str) -> None:
+    text = _hosted_ob2(site).replace(site, "http://127.0.0.1:9")
+    report = verify(text, fetch=FETCH)
+    assert report.status == "unverifiable"
+
+
+def test_a_badge_for_someone_else_says_how_to_claim_it(site: str) -> None:
+    report = verify(_hosted_ob2(site), fetch=FETCH, recipients=["grace@example.org"])
+    assert report.status == "invalid"
+    assert "Add and verify that address" in next(
+        c.message for c in report.checks if c.name == "recipient"
+    )
+
+
+def test_a_baked_png_pointing_at_a_hosted_badge_verifies(site: str) -> None:
+    _hosted_ob2(site)
+    report = verify(baking.bake_png(PNG, f"{site}/a/1"), fetch=FETCH)
+    assert report.status == "valid"
+
+
+def test_a_signed_ob2_badge_needs_a_key_its_issuer_lists(site: str) -> None:
+    key = RSAKey.generate_key(2048)
+    _publish(
+        "/key",
+        {
+            "id": f"{site}/key",
+            "type": "CryptographicKey",
+            "owner": f"{site}/issuer",
+            "publicKeyPem": key.as_pem(private=False).decode(),
+        },
+    )
+    _hosted_ob2(site)
+    issuer = json.loads(_Issuer.documents["/issuer"])
+    assertion = {
+        **json.loads(_Issuer.documents["/a/1"]),
+        "id": "urn:uuid:5c0b5d0e-0c57-4b6f-8e3a-1f3c2b7d9e10",
+        "verification": {"type": "SignedBadge", "creator": f"{site}/key"},
+    }
+    token = jws.serialize_compact({"alg": "RS256"}, json.dumps(assertion), key)
+
+    _publish("/issuer", {**issuer, "publicKey": f"{site}/key"})
+    assert verify(token, fetch=FETCH).status == "valid"
+
+    _publish("/issuer", issuer)  # the issuer no longer lists the key
+    report = verify(token, fetch=FETCH)
+    assert report.status == "invalid"
+    assert _names(report)["key"] == "fail"
+
+
+def _did_key(private: Ed25519PrivateKey) -> str:
+    raw = private.public_key().public_bytes_raw()
+    return "did:key:z" + base58.b58encode(keys.ED25519_PREFIX + raw).decode()
+
+
+def _ob3(issuer: str, **extra: t.Any) -> dict[str, t.Any]:
+    return {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:2f6a4d5e-1b2c-4d3e-8f9a-0b1c2d3e4f50",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Example Institute"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "name": "Robotics",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://example.org/achievements/1",
+                "type": ["Achievement"],
+                "name": "Robotics",
+                "description": "Built a robot.",
+                "criteria": {"narrative": "Build a robot."},
+            },
+        },
+        **extra,
+    }
+
+
+def _sign(credential: dict[str, t.Any], private: Ed25519PrivateKey) -> dict[str, t.Any]:
+    did = _did_key(private)
+    return proofs.sign(
+        credential,
+        private,
+        verification_method=f"{did}#{did.split(':')[-1]}",
+        created="2026-01-01T00:00:00Z",
+    )
+
+
+def test_an_ob3_credential_signed_by_its_issuers_did_key_is_valid() -> None:
+    private = Ed25519PrivateKey.generate()
+    signed = _sign(_ob3(_did_key(private)), private)
+    report = verify(json.dumps(signed), fetch=FETCH)
+    assert report.status == "valid", report.to_json()
+    tampered = {**signed, "name": "Advanced Robotics"}
+    assert verify(json.dumps(tampered), fetch=FETCH).status == "invalid"
+
+
+def test_a_key_that_is_not_the_issuers_makes_the_credential_invalid() -> None:
+    private = Ed25519PrivateKey.generate()
+    signed = _sign(_ob3("https://mit.example/issuer"), private)
+    report = verify(json.dumps(signed), fetch=FETCH)
+    assert report.status == "invalid"
+    assert _names(report) | {"signature": "pass"} == _names(report)
+    assert _names(report)["key"] == "fail"
+
+
+def _status_list(revoked_index: int | None) -> dict[str, t.Any]:
+    bits = bytearray(16 * 1024)
+    if revoked_index is not None:
+        bits[revoked_index // 8] |= 0x80 >> (revoked_index % 8)
+    encoded = "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits))).rstrip(b"=").decode()
+    return {
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "credentialSubject": {
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded,
+        },
+    }
+
+
+@pytest.mark.parametrize(("revoked_index", "expected"), [(None, "valid"), (7, "invalid")])
+def test_a_status_list_revokes_or_clears_the_credential(
+    site: str, revoked_index: int | None, expected: str
+) -> None:
+    private = Ed25519PrivateKey.generate()
+    entry = {
+        "id": f"{site}/status#7",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "7",
+        "statusListCredential": f"{site}/status",
+    }
+    signed = _sign(_ob3(_did_key(private), credentialStatus=entry), private)
+    _publish("/status", _status_list(revoked_index))
+    assert verify(json.dumps(signed), fetch=FETCH).status == expected
+
+
+def test_a_vc_jwt_whose_key_is_only_embedded_is_invalid() -> None:
+    key = OKPKey.generate_key("Ed25519")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=SecurityWarning)
+        token = jws.serialize_compact(
+            {"alg": "EdDSA", "jwk": key.as_dict(private=False)},
+            json.dumps(_ob3("did:example:nobody")),
+            key,
+            algorithms=["EdDSA"],
+        )
+    report = verify(token, fetch=FETCH)
+    assert _names(report)["signature"] == "pass"
+    assert _names(report)["key"] == "fail"
+    assert report.status == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ('{"type": "BadgeClass", "name": "x"}', "not an award"),
+        ("this is not a badge", "neither"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 10, "PNG"),
+    ],
+)
+def test_things_that_are_not_badges_are_explained(data: str | bytes, message: str) -> None:
+    report = verify(data, fetch=FETCH)
+    assert report.status == "invalid"
+    assert message in report.checks[0].message
+
+
+def test_the_command_line_prints_json_and_exits_by_status(app: Flask, tmp_path: t.Any) -> None:
+    private = Ed25519PrivateKey.generate()
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(_sign(_ob3(_did_key(private)), private)))
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(main, args=["verify", str(good), "--json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    assert printed["status"] == "valid"
+    assert printed["valid"] is True
+    assert {"name", "status", "message"} == set(printed["checks"][0])
+    assert printed["credential"]["achievement"]["name"] == "Robotics"
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**json.loads(good.read_text()), "name": "Changed"}))
+    assert runner.invoke(main, args=["verify", str(bad)]).exit_code == 1
+    assert runner.invoke(main, args=["verify", str(tmp_path / "missing.json")]).exit_code == 2

@@ -1,0 +1,69 @@
+"""A verification report: named checks, each pass/fail/warn/skip with a message for people.
+
+Pure. The overall status is ``valid``, ``invalid`` (something is wrong with the credential) or
+``unverifiable`` (a check could not run, e.g. the issuer's site was unreachable: that is not a
+forgery, and the report says so differently).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing as t
+from dataclasses import dataclass
+from dataclasses import field
+
+CheckStatus = t.Literal["pass", "fail", "warn", "skip"]
+Overall = t.Literal["valid", "invalid", "unverifiable"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One named check and its outcome."""
+
+    name: str
+    status: CheckStatus
+    message: str
+
+
+@dataclass
+class Report:
+    """Everything a verification found out."""
+
+    format: str
+    checked_at: dt.datetime
+    checks: list[Check] = field(default_factory=list)
+    #: Checks that could not run for want of the network (or a vocabulary we do not ship).
+    unreachable: list[str] = field(default_factory=list)
+    #: What the credential says: issuer, achievement, dates, recipient.
+    credential: dict[str, t.Any] = field(default_factory=dict)
+
+    def add(self, name: str, status: CheckStatus, message: str) -> None:
+        """Record a check."""
+        self.checks.append(Check(name, status, message))
+
+    def could_not(self, name: str, message: str) -> None:
+        """Record a check that could not run; the credential becomes unverifiable, not invalid."""
+        self.unreachable.append(name)
+        self.add(name, "warn", message)
+
+    @property
+    def status(self) -> Overall:
+        """Return ``invalid`` if any check failed, ``unverifiable`` if one could not run."""
+        if any(check.status == "fail" for check in self.checks):
+            return "invalid"
+        if self.unreachable:
+            return "unverifiable"
+        return "valid"
+
+    def to_json(self) -> dict[str, t.Any]:
+        """Return the report in the shape ``wallet verify --json`` prints."""
+        return {
+            "status": self.status,
+            "valid": self.status == "valid",
+            "format": self.format,
+            "checked_at": self.checked_at.isoformat(),
+            "checks": [
+                {"name": c.name, "status": c.status, "message": c.message} for c in self.checks
+            ],
+            "credential": self.credential,
+        }

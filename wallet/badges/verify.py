@@ -1,0 +1,205 @@
+"""Verify any badge an earner brings and explain every check. The same code serves the web and
+``wallet verify``.
+
+Network access is only through the ``fetch`` callable the caller passes (``wallet.http`` or its
+Redis cache), so this module stays testable without the internet and never fetches on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing as t
+from urllib.parse import urlsplit
+
+from wallet.badges import baking
+from wallet.badges import checks
+from wallet.badges import formats
+from wallet.badges import ob2
+from wallet.badges import vc
+from wallet.badges.report import Report
+from wallet.errors import Invalid
+from wallet.http import FetchError
+from wallet.http import HTTPStatusError
+
+if t.TYPE_CHECKING:
+    from wallet.badges.checks import Fetch
+
+
+def verify(
+    data: bytes | str,
+    *,
+    fetch: Fetch,
+    recipients: t.Sequence[str] = (),
+    now: dt.datetime | None = None,
+) -> Report:
+    """Verify a credential given as image bytes, pasted text (JSON, JWS, JWT) or a URL."""
+    now = now or dt.datetime.now(dt.UTC)
+    report = Report(format="unknown", checked_at=now)
+    try:
+        detected = detect_any(data)
+        if detected.format == "url":
+            detected = formats.detect(fetch(detected.text, accept=checks.TEXT_TYPES).content)
+    except Invalid as error:
+        report.add("format", "fail", error.message)
+        return report
+    except FetchError as error:
+        report.could_not("hosted", f"The badge's address could not be fetched: {error.message}")
+        return report
+    report.format = detected.format
+    if detected.format in formats.NOT_AN_AWARD:
+        report.add("format", "fail", formats.NOT_AN_AWARD[detected.format])
+    elif detected.format in ("ob2-assertion", "ob1-assertion", "ob05-assertion", "ob2-signed"):
+        _verify_ob2(detected, fetch, recipients, now, report)
+    elif detected.format in ("ob3-credential", "clr-credential", "vc-jwt"):
+        vc.verify_credential(detected, fetch, recipients, now, report)
+    else:
+        report.add("format", "fail", "This is not a single badge we can verify.")
+    return report
+
+
+def detect_any(data: bytes | str) -> formats.Detected:
+    """Recognise ``data``, reading a baked image's credential when it is an image."""
+    detected = formats.detect(data)
+    if detected.format in ("png", "svg"):
+        raw = data if isinstance(data, bytes) else data.encode()
+        return formats.detect(baking.extract(raw).text)
+    return detected
+
+
+def _resolve(fetch: Fetch, value: t.Any) -> dict[str, t.Any]:
+    """Return an embedded object, or fetch it when given by URL."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and value.startswith(("https://", "http://")):
+        return checks.fetch_json(fetch, value)
+    raise Invalid("A linked document (badge or issuer) is neither embedded nor a web address.")
+
+
+def _in_scope(assertion_id: str, issuer: dict[str, t.Any]) -> bool:
+    """Say whether a hosted assertion lives where its issuer's verification policy allows."""
+    policy = issuer.get("verification") if isinstance(issuer.get("verification"), dict) else {}
+    starts = policy.get("startsWith") if policy else None
+    origins = policy.get("allowedOrigins") if policy else None
+    host = urlsplit(assertion_id).hostname or ""
+    if starts:
+        prefixes = starts if isinstance(starts, list) else [starts]
+        return any(assertion_id.startswith(str(prefix)) for prefix in prefixes)
+    if origins:
+        allowed = origins if isinstance(origins, list) else [origins]
+        return host in {str(origin) for origin in allowed}
+    return host == (urlsplit(str(issuer.get("id", ""))).hostname or "")
+
+
+def _verify_ob2(
+    detected: formats.Detected,
+    fetch: Fetch,
+    recipients: t.Sequence[str],
+    now: dt.datetime,
+    report: Report,
+) -> None:
+    document = detected.document
+    try:
+        assertion = ob2.parse_assertion(document)
+    except Invalid as error:
+        report.add("format", "fail", error.message)
+        return
+    report.add("format", "pass", "The badge has every field Open Badges 2.0 requires.")
+    if assertion.verification_type == "hosted" and detected.format != "ob2-signed":
+        try:
+            hosted = checks.fetch_json(fetch, assertion.id)
+        except HTTPStatusError as error:
+            if error.status == 410:
+                report.add("revocation", "fail", "The issuer has revoked this badge.")
+                return
+            report.could_not("hosted", f"The issuer's copy could not be fetched ({error.status}).")
+            return
+        except (FetchError, Invalid) as error:
+            report.could_not("hosted", f"The issuer's copy could not be fetched: {error}.")
+            return
+        if hosted.get("revoked") is True:
+            reason = hosted.get("revocationReason")
+            report.add("revocation", "fail", f"The issuer has revoked this badge. {reason or ''}")
+            return
+        assertion = ob2.parse_assertion(hosted)
+        report.add("hosted", "pass", "The issuer's own copy was fetched from its address.")
+    try:
+        badge = _resolve(fetch, assertion.badge)
+        issuer = _resolve(fetch, badge.get("issuer"))
+    except FetchError as error:
+        report.could_not(
+            "issuer", f"The badge's description or issuer could not be fetched: {error}"
+        )
+        return
+    except Invalid as error:
+        report.add("issuer", "fail", error.message)
+        return
+    name = issuer.get("name")
+    report.credential = {
+        "issuer": {"id": issuer.get("id"), "name": name},
+        "achievement": {"id": badge.get("id"), "name": badge.get("name")},
+        "issued": assertion.issued_on.isoformat(),
+        "expires": assertion.expires.isoformat() if assertion.expires else None,
+        "recipient": assertion.recipient.identity,
+    }
+    report.add(
+        "issuer",
+        "pass" if name else "warn",
+        f"Issued by {name}." if name else "The issuer gives no name.",
+    )
+    if detected.format == "ob2-signed":
+        _check_ob2_signature(detected.text, assertion, issuer, fetch, report)
+    elif _in_scope(assertion.id, issuer):
+        report.add("scope", "pass", "The badge is hosted on the issuer's own site.")
+    else:
+        report.add("scope", "fail", "The badge is hosted outside the places its issuer allows.")
+    _check_ob2_revocation(assertion, issuer, fetch, report)
+    checks.check_dates(assertion.issued_on, assertion.expires, now, report)
+    checks.check_recipient(assertion.recipient, recipients, report)
+
+
+def _check_ob2_signature(
+    token: str, assertion: ob2.Assertion, issuer: dict[str, t.Any], fetch: Fetch, report: Report
+) -> None:
+    listed = issuer.get("publicKey", [])
+    keys = [
+        k if isinstance(k, str) else k.get("id")
+        for k in (listed if isinstance(listed, list) else [listed])
+    ]
+    creator = assertion.creator
+    if creator not in keys:
+        report.add("key", "fail", "The key that signed the badge is not one its issuer publishes.")
+        return
+    report.add("key", "pass", "The signing key is listed in the issuer's profile.")
+    try:
+        key_document = checks.fetch_json(fetch, str(creator))
+        ob2.verify_signed_assertion(token, str(key_document.get("publicKeyPem", "")))
+    except FetchError as error:
+        report.could_not("signature", f"The issuer's key could not be fetched: {error.message}")
+        return
+    except Invalid as error:
+        report.add("signature", "fail", error.message)
+        return
+    report.add("signature", "pass", "The signature matches the issuer's key: nothing was changed.")
+
+
+def _check_ob2_revocation(
+    assertion: ob2.Assertion, issuer: dict[str, t.Any], fetch: Fetch, report: Report
+) -> None:
+    url = issuer.get("revocationList")
+    if assertion.revoked:
+        report.add("revocation", "fail", "The issuer has revoked this badge.")
+        return
+    if not isinstance(url, str):
+        report.add("revocation", "pass", "The issuer has not revoked this badge.")
+        return
+    try:
+        revoked, reason = ob2.revocation_status(assertion, checks.fetch_json(fetch, url))
+    except (FetchError, Invalid) as error:
+        report.could_not("revocation", f"The issuer's revocation list could not be read: {error}")
+        return
+    if revoked:
+        report.add(
+            "revocation", "fail", f"The issuer has revoked this badge. {reason or ''}".strip()
+        )
+    else:
+        report.add("revocation", "pass", "The badge is not on the issuer's revocation list.")
