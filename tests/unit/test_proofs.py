@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from wallet.badges import jsonld
 from wallet.badges import keys
 from wallet.badges import proofs
 
@@ -127,17 +128,29 @@ def test_what_we_sign_verifies_and_each_tampered_field_fails(suite: str) -> None
     assert not proofs.verify_proof(signed, proof, other).valid
 
 
-def test_undefined_terms_are_refused_even_when_signed() -> None:
+def test_a_term_a_lax_verifier_would_drop_is_refused() -> None:
+    # A processor without safe mode drops undefined terms, so a claim added after signing would
+    # still "verify" there: the signature covers the credential without it.
     private = Ed25519PrivateKey.generate()
-    sneaky = {**CREDENTIAL, "extraClaim": "not in any context"}
     signed = proofs.sign(
-        sneaky, private, verification_method="did:web:x#k", created="2026-01-01T00:00:00Z"
+        CREDENTIAL, private, verification_method="did:web:x#k", created="2026-01-01T00:00:00Z"
     )
+    smuggled = {**signed, "extraClaim": "Graduated with honours"}
     result = proofs.verify_proof(
-        signed, proofs.proofs_of(signed)[0], private.public_key().public_bytes_raw()
+        smuggled, proofs.proofs_of(smuggled)[0], private.public_key().public_bytes_raw()
     )
     assert not result.valid
     assert "extraClaim" in result.reason
+
+
+def test_we_never_sign_a_term_no_vocabulary_defines() -> None:
+    with pytest.raises(jsonld.UndefinedTerms):
+        proofs.sign(
+            {**CREDENTIAL, "extraClaim": "x"},
+            Ed25519PrivateKey.generate(),
+            verification_method="did:web:x#k",
+            created="2026-01-01T00:00:00Z",
+        )
 
 
 def test_an_unknown_context_is_reported_as_unreadable_not_forged() -> None:
