@@ -1,29 +1,133 @@
-"""Demo data for ``wallet seed-demo``: an earner to sign in as on a fresh install."""
+"""Demo data for ``wallet seed-demo``: an earner to sign in as, holding verified badges.
+
+The demo issuer signs OB 3.0 credentials with a fresh Ed25519 key named by ``did:key``, so the
+awards verify offline, with every check passing, on any machine.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import secrets
 import typing as t
+
+import base58
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
 
 from wallet.accounts import passwords
 from wallet.accounts import queries
 from wallet.accounts.models import EmailAddress
 from wallet.accounts.models import User
+from wallet.backpack import service as backpack
+from wallet.backpack.models import Award
+from wallet.badges import keys
+from wallet.badges import proofs
+from wallet.badges.verify import verify
 from wallet.db import utcnow
+from wallet.http import BlockedURL
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from wallet.http import Fetched
+
 DEMO_EMAIL = "demo@example.org"
+DEMO_ISSUER = "Demo Academy"
+#: (achievement, OB 3.0 achievementType, description, months ago issued, years valid or None)
+ACHIEVEMENTS = [
+    (
+        "Introduction to Robotics",
+        "Course",
+        "Built and programmed a line-following robot.",
+        14,
+        None,
+    ),
+    ("Python Programming", "Certification", "Passed the proctored Python exam.", 6, 3),
+    ("Team Leadership", "Competency", "Led a team of five through a term project.", 2, None),
+]
 
 
 def _new_password() -> str:
-    # Four random words would need a word list; a long random token is as strong and prints well.
     return "demo-" + secrets.token_urlsafe(12)
 
 
+def _no_network(url: str, *, accept: t.Sequence[str]) -> Fetched:
+    raise BlockedURL("The demo data is verified offline.", url=url)
+
+
+def _credential(
+    issuer: str, title: str, kind: str, text: str, issued: dt.datetime, expires: dt.datetime | None
+) -> dict[str, t.Any]:
+    salt = secrets.token_hex(8)
+    identity = "sha256$" + hashlib.sha256((DEMO_EMAIL + salt).encode()).hexdigest()
+    credential: dict[str, t.Any] = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": f"urn:uuid:{secrets.token_hex(16)}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": DEMO_ISSUER},
+        "validFrom": issued.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "name": title,
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "identityHash": identity,
+                    "salt": salt,
+                }
+            ],
+            "achievement": {
+                "id": f"https://demo.example/achievements/{title.lower().replace(' ', '-')}",
+                "type": ["Achievement"],
+                "achievementType": kind,
+                "name": title,
+                "description": text,
+                "criteria": {"narrative": text},
+            },
+        },
+    }
+    if expires:
+        credential["validUntil"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return credential
+
+
+def _seed_awards(session: Session, user: User) -> int:
+    private = Ed25519PrivateKey.generate()
+    raw = private.public_key().public_bytes_raw()
+    multibase = "z" + base58.b58encode(keys.ED25519_PREFIX + raw).decode()
+    issuer = f"did:key:{multibase}"
+    now = utcnow()
+    for title, kind, text, months_ago, years in ACHIEVEMENTS:
+        issued = now - dt.timedelta(days=30 * months_ago)
+        expires = issued + dt.timedelta(days=365 * years) if years else None
+        signed = proofs.sign(
+            _credential(issuer, title, kind, text, issued, expires),
+            private,
+            verification_method=f"{issuer}#{multibase}",
+            created=issued.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+        original = json.dumps(signed, indent=2).encode()
+        report = verify(original, fetch=_no_network, recipients=[DEMO_EMAIL])
+        backpack.add_award(
+            session,
+            user.id,
+            original=original,
+            original_type="application/json",
+            report=report,
+            credential_id=signed["id"],
+        )
+    return len(ACHIEVEMENTS)
+
+
 def seed(session: Session, *, reset_password: bool = False) -> list[str]:
-    """Create the demo earner unless it exists; return lines to print (with any new password)."""
+    """Create the demo earner and their badges unless they exist; return lines to print."""
     user = queries.user_with_verified_email(session, DEMO_EMAIL)
     lines: list[str] = []
     if user is None:
@@ -52,7 +156,7 @@ def seed(session: Session, *, reset_password: bool = False) -> list[str]:
             f"The demo earner {DEMO_EMAIL} exists. "
             "Run `wallet seed-demo --reset-password` to print a new password."
         )
-    lines.append(
-        "Issuers, achievements and awards join the demo when those features land (issues 4 and 5)."
-    )
+    if session.scalar(select(Award.id).where(Award.user_id == user.id).limit(1)) is None:
+        count = _seed_awards(session, user)
+        lines.append(f"Gave the demo earner {count} badges from {DEMO_ISSUER}, verified offline.")
     return lines

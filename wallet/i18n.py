@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
@@ -43,7 +44,8 @@ def update_catalogues(folder: Path = TRANSLATIONS) -> list[Path]:
             "_l",
             "-o",
             str(pot),
-            str(PROJECT_ROOT),
+            # Relative, so the catalogues name files as the repository does, not this machine.
+            os.path.relpath(PROJECT_ROOT),
         ]
     )
     cli.run(  # type: ignore[no-untyped-call]

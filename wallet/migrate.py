@@ -19,6 +19,7 @@ if t.TYPE_CHECKING:
 def load_models() -> None:
     """Import every models module so ``Base.metadata`` knows all tables."""
     import wallet.accounts.models  # noqa: F401
+    import wallet.backpack.models  # noqa: F401
     import wallet.events.models  # noqa: F401
 
 

@@ -46,6 +46,11 @@ def test_sign_up_verify_sign_in_add_an_address_and_sign_out(
     page.get_by_label("Email").fill(first)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").last.click()
+    assert page.get_by_role("heading", name="Your wallet").is_visible()
+    assert page.get_by_text("No badges yet").is_visible()
+    assert_page_is_usable(page)
+
+    page.get_by_role("link", name="Settings").click()
     assert page.get_by_role("heading", name="Settings").is_visible()
     assert_page_is_usable(page)
 

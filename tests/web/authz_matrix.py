@@ -103,6 +103,7 @@ MATRIX: dict[str, list[Case]] = {
     "accounts.resend_verification": [
         Case("POST", "/settings/emails/{email_id}/resend", owner_only(302))
     ],
+    "backpack.awards": [Case("GET", "/wallet", signed_in(200))],
     "accounts.delete_account": [
         Case("GET", "/settings/delete", signed_in(200)),
         Case("POST", "/settings/delete", signed_in(400)),

@@ -101,6 +101,7 @@ def _summary(credential: dict[str, t.Any]) -> dict[str, t.Any]:
         "achievement": {
             "id": achievement.get("id"),
             "name": achievement.get("name") or credential.get("name"),
+            "type": achievement.get("achievementType"),
         },
         "issued": credential.get("validFrom") or credential.get("issuanceDate"),
         "expires": credential.get("validUntil") or credential.get("expirationDate"),

@@ -22,9 +22,9 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 def home() -> str | BaseResponse:
-    """Show the landing page, or send a signed-in earner to their wallet."""
+    """Show the landing page, or send a signed-in earner to their awards."""
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.settings"))
+        return redirect(url_for("backpack.awards"))
     return render_template("home.html")
 
 

@@ -1,0 +1,133 @@
+"""The earner's awards page: their badges only, verified marks, an empty state, pages."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+
+from tests.factories import PASSWORD
+from tests.factories import make_user
+from tests.web.helpers import sign_in
+from wallet import demo
+from wallet import errors
+from wallet.backpack import queries
+from wallet.backpack import service
+from wallet.badges.report import Report
+from wallet.db import utcnow
+
+if t.TYPE_CHECKING:
+    from flask.testing import FlaskClient
+    from sqlalchemy.orm import Session
+
+
+def _report(name: str, status: str = "valid") -> Report:
+    report = Report(format="ob3-credential", checked_at=utcnow())
+    report.add("signature", "pass" if status == "valid" else "fail", "checked")
+    report.credential = {
+        "issuer": {"id": "did:key:z6Mk", "name": "Example College"},
+        "achievement": {"name": name, "type": "Course"},
+        "issued": "2026-01-02T03:04:05Z",
+        "expires": None,
+    }
+    return report
+
+
+def test_a_new_earner_sees_an_empty_state_that_explains(client: FlaskClient, db: Session) -> None:
+    user = make_user(db)
+    sign_in(client, user.emails[0].email, PASSWORD)
+    assert client.get("/").headers["Location"] == "/wallet"
+    page = client.get("/wallet").get_data(as_text=True)
+    assert "No badges yet" in page
+
+
+def test_the_awards_page_shows_only_my_badges_with_their_marks(
+    client: FlaskClient, db: Session
+) -> None:
+    me, other = make_user(db), make_user(db)
+    service.add_award(
+        db,
+        me.id,
+        original=b"{}",
+        original_type="application/json",
+        report=_report("Robotics"),
+        credential_id="urn:1",
+    )
+    service.add_award(
+        db,
+        me.id,
+        original=b"{}",
+        original_type="application/json",
+        report=_report("Forged", "invalid"),
+        credential_id="urn:2",
+    )
+    service.add_award(
+        db,
+        other.id,
+        original=b"{}",
+        original_type="application/json",
+        report=_report("Not mine"),
+        credential_id="urn:3",
+    )
+    sign_in(client, me.emails[0].email, PASSWORD)
+
+    page = client.get("/wallet").get_data(as_text=True)
+    assert "Robotics" in page
+    assert "Verified" in page
+    assert "Not valid" in page
+    assert "Not mine" not in page
+    assert "2 badges" in page
+
+
+def test_the_same_credential_twice_is_a_duplicate(db: Session) -> None:
+    user = make_user(db)
+    service.add_award(
+        db,
+        user.id,
+        original=b"{}",
+        original_type="application/json",
+        report=_report("A"),
+        credential_id="urn:same",
+    )
+    with pytest.raises(errors.Conflict, match="already in your wallet"):
+        service.add_award(
+            db,
+            user.id,
+            original=b"{}",
+            original_type="application/json",
+            report=_report("A"),
+            credential_id="urn:same",
+        )
+
+
+def test_awards_come_a_page_at_a_time(db: Session) -> None:
+    user = make_user(db)
+    for number in range(queries.PAGE_SIZE + 3):
+        service.add_award(
+            db,
+            user.id,
+            original=b"{}",
+            original_type="application/json",
+            report=_report(f"B{number}"),
+            credential_id=f"urn:{number}",
+        )
+    first, total = queries.awards_page(db, user.id, 1)
+    second, _ = queries.awards_page(db, user.id, 2)
+    assert total == queries.PAGE_SIZE + 3
+    assert len(first) == queries.PAGE_SIZE
+    assert len(second) == 3
+    assert {a.id for a in first}.isdisjoint({a.id for a in second})
+
+
+def test_the_demo_earner_holds_verified_badges_from_the_demo_issuer(
+    client: FlaskClient, db: Session
+) -> None:
+    lines = demo.seed(db)
+    password = next(line.rsplit(": ", 1)[1] for line in lines if "password" in line)
+    sign_in(client, demo.DEMO_EMAIL, password)
+    page = client.get("/wallet").get_data(as_text=True)
+    for title, kind, *_ in demo.ACHIEVEMENTS:
+        assert title in page
+        assert kind in page
+    assert page.count("✓ Verified") == len(demo.ACHIEVEMENTS)
+    assert "3 badges" in page

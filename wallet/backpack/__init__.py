@@ -1,0 +1,1 @@
+"""The earner's awards: what they hold, with the original credential and its verification."""

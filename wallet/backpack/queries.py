@@ -1,0 +1,28 @@
+"""Named reads of the backpack."""
+
+from __future__ import annotations
+
+import typing as t
+
+from sqlalchemy import func
+from sqlalchemy import select
+
+from wallet.backpack.models import Award
+
+if t.TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+PAGE_SIZE = 24
+
+
+def awards_page(session: Session, user_id: int, page: int = 1) -> tuple[list[Award], int]:
+    """Return one page of the earner's awards, newest first, and how many they hold."""
+    total = session.scalar(select(func.count(Award.id)).where(Award.user_id == user_id)) or 0
+    awards = session.scalars(
+        select(Award)
+        .where(Award.user_id == user_id)
+        .order_by(Award.issued_at.desc().nulls_last(), Award.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((max(page, 1) - 1) * PAGE_SIZE)
+    ).all()
+    return list(awards), total
