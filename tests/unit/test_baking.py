@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import struct
-import typing as t
 import zlib
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from tests.refusals import answers_or_refuses
 from wallet.badges import baking
 from wallet.badges.baking import BakingError
 
@@ -157,24 +157,14 @@ def test_deeply_nested_svg_is_handled_without_crashing() -> None:
         baking.extract(deep)
 
 
-def _read_or_refuse(reader: t.Callable[[bytes], object], data: bytes) -> None:
-    """Call ``reader``; only a ``BakingError`` with a message may come out."""
-    refusal: BakingError | None = None
-    try:
-        reader(data)
-    except BakingError as error:
-        refusal = error
-    assert refusal is None or refusal.message
-
-
 @settings(max_examples=300)
 @given(st.binary(max_size=2048))
 def test_any_bytes_are_read_or_refused_with_a_reason(data: bytes) -> None:
     for reader in (baking.extract, baking.extract_png, baking.extract_svg):
-        _read_or_refuse(reader, data)
+        answers_or_refuses(reader, data)
 
 
 @settings(max_examples=200)
 @given(st.binary(max_size=300))
 def test_any_bytes_after_the_png_signature_are_read_or_refused(data: bytes) -> None:
-    _read_or_refuse(baking.extract_png, baking.PNG_SIGNATURE + data)
+    answers_or_refuses(baking.extract_png, baking.PNG_SIGNATURE + data)

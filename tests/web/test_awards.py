@@ -33,6 +33,17 @@ def _report(name: str, status: str = "valid") -> Report:
     return report
 
 
+def _add(db: Session, user_id: int, name: str, credential_id: str, status: str = "valid") -> None:
+    service.add_award(
+        db,
+        user_id,
+        original=b"{}",
+        original_type="application/json",
+        report=_report(name, status),
+        credential_id=credential_id,
+    )
+
+
 def test_a_new_earner_sees_an_empty_state_that_explains(client: FlaskClient, db: Session) -> None:
     user = make_user(db)
     sign_in(client, user.emails[0].email, PASSWORD)
@@ -45,30 +56,9 @@ def test_the_awards_page_shows_only_my_badges_with_their_marks(
     client: FlaskClient, db: Session
 ) -> None:
     me, other = make_user(db), make_user(db)
-    service.add_award(
-        db,
-        me.id,
-        original=b"{}",
-        original_type="application/json",
-        report=_report("Robotics"),
-        credential_id="urn:1",
-    )
-    service.add_award(
-        db,
-        me.id,
-        original=b"{}",
-        original_type="application/json",
-        report=_report("Forged", "invalid"),
-        credential_id="urn:2",
-    )
-    service.add_award(
-        db,
-        other.id,
-        original=b"{}",
-        original_type="application/json",
-        report=_report("Not mine"),
-        credential_id="urn:3",
-    )
+    _add(db, me.id, "Robotics", "urn:1")
+    _add(db, me.id, "Forged", "urn:2", "invalid")
+    _add(db, other.id, "Not mine", "urn:3")
     sign_in(client, me.emails[0].email, PASSWORD)
 
     page = client.get("/wallet").get_data(as_text=True)
@@ -81,36 +71,15 @@ def test_the_awards_page_shows_only_my_badges_with_their_marks(
 
 def test_the_same_credential_twice_is_a_duplicate(db: Session) -> None:
     user = make_user(db)
-    service.add_award(
-        db,
-        user.id,
-        original=b"{}",
-        original_type="application/json",
-        report=_report("A"),
-        credential_id="urn:same",
-    )
+    _add(db, user.id, "A", "urn:same")
     with pytest.raises(errors.Conflict, match="already in your wallet"):
-        service.add_award(
-            db,
-            user.id,
-            original=b"{}",
-            original_type="application/json",
-            report=_report("A"),
-            credential_id="urn:same",
-        )
+        _add(db, user.id, "A", "urn:same")
 
 
 def test_awards_come_a_page_at_a_time(db: Session) -> None:
     user = make_user(db)
     for number in range(queries.PAGE_SIZE + 3):
-        service.add_award(
-            db,
-            user.id,
-            original=b"{}",
-            original_type="application/json",
-            report=_report(f"B{number}"),
-            credential_id=f"urn:{number}",
-        )
+        _add(db, user.id, f"B{number}", f"urn:{number}")
     first, total = queries.awards_page(db, user.id, 1)
     second, _ = queries.awards_page(db, user.id, 2)
     assert total == queries.PAGE_SIZE + 3
