@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import time
 import typing as t
+import uuid
 
+import base58
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
@@ -14,6 +18,8 @@ from sqlalchemy import select
 from wallet.accounts import passwords
 from wallet.accounts.models import EmailAddress
 from wallet.accounts.models import User
+from wallet.badges import keys
+from wallet.badges import proofs
 from wallet.db import utcnow
 from wallet.events.models import OutboxMessage
 
@@ -88,3 +94,52 @@ def expired_token(secret: str, purpose: str, data: dict[str, t.Any], age: int = 
             return int(time.time()) - age
 
     return URLSafeTimedSerializer(secret, salt=purpose, signer=_Past).dumps(data)
+
+
+def signed_badge(recipient: str, *, name: str = "Robotics") -> dict[str, t.Any]:
+    """Return an OB 3.0 badge for ``recipient``, signed by a fresh did:key issuer (offline)."""
+    private = Ed25519PrivateKey.generate()
+    multibase = (
+        "z"
+        + base58.b58encode(keys.ED25519_PREFIX + private.public_key().public_bytes_raw()).decode()
+    )
+    issuer = f"did:key:{multibase}"
+    salt = "pepper"
+    identity = "sha256$" + hashlib.sha256((recipient + salt).encode()).hexdigest()
+    credential = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": f"urn:uuid:{uuid.uuid4()}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Test Institute"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "name": name,
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "identityHash": identity,
+                    "salt": salt,
+                }
+            ],
+            "achievement": {
+                "id": "https://example.org/achievements/1",
+                "type": ["Achievement"],
+                "achievementType": "Course",
+                "name": name,
+                "description": "Built a robot.",
+                "criteria": {"narrative": "Build a robot."},
+            },
+        },
+    }
+    return proofs.sign(
+        credential,
+        private,
+        verification_method=f"{issuer}#{multibase}",
+        created="2026-01-01T00:00:00Z",
+    )

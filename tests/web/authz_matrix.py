@@ -1,8 +1,8 @@
 """Who may use each route: one entry per endpoint, checked by ``test_authz_matrix.py``.
 
 Every route the app serves must appear here. Each ``Case`` is one request (method, path, form
-data) and the status each kind of caller gets. Paths may name ``{email_id}``: an address that
-belongs to the ``earner`` (so ``other_earner`` is a stranger to it).
+data) and the status each kind of caller gets. Paths may name ``{email_id}`` and ``{award_id}``: an
+address and an award of the ``earner`` (so ``other_earner`` is a stranger to them).
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -104,6 +104,11 @@ MATRIX: dict[str, list[Case]] = {
         Case("POST", "/settings/emails/{email_id}/resend", owner_only(302))
     ],
     "backpack.awards": [Case("GET", "/wallet", signed_in(200))],
+    "backpack.import_award": [
+        Case("GET", "/wallet/import", signed_in(200)),
+        Case("POST", "/wallet/import", signed_in(400)),
+    ],
+    "backpack.award": [Case("GET", "/wallet/awards/{award_id}", owner_only(200))],
     "accounts.delete_account": [
         Case("GET", "/settings/delete", signed_in(200)),
         Case("POST", "/settings/delete", signed_in(400)),

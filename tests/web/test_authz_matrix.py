@@ -14,6 +14,9 @@ from tests.web.authz_matrix import Case
 from tests.web.helpers import csrf_token
 from tests.web.helpers import sign_in
 from wallet.accounts.models import EmailAddress
+from wallet.backpack.service import add_award
+from wallet.badges.report import Report
+from wallet.db import utcnow
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -66,9 +69,11 @@ def test_the_caller_gets_what_the_matrix_says(
     extra = EmailAddress(email=f"x{owner.id}@example.org", normalized=f"x{owner.id}@example.org")
     owner.emails.append(extra)
     db.commit()
+    report = Report(format="ob3-credential", checked_at=utcnow())
+    award = add_award(db, owner.id, original=b"{}", original_type="application/json", report=report)
     client = _client_for(app, db, caller, owner.emails[0].email)
     headers = {"Authorization": "Bearer not-a-real-token"} if caller == "api_client" else {}
-    path = case.path.format(email_id=extra.id)
+    path = case.path.format(email_id=extra.id, award_id=award.id)
     data = dict(case.data)
     if case.method != "GET":
         data["csrf_token"] = csrf_token(client, "/reset-password")

@@ -10,11 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from wallet import errors
+from wallet.accounts.models import EmailAddress
 from wallet.backpack.models import Award
+from wallet.badges.verify import verify
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from wallet.badges.checks import Fetch
     from wallet.badges.report import Report
 
 
@@ -63,4 +66,59 @@ def add_award(
     )
     session.add(award)
     session.commit()
+    return award
+
+
+def import_award(
+    session: Session,
+    user_id: int,
+    data: bytes | str,
+    *,
+    fetch: Fetch,
+) -> tuple[Award | None, Report]:
+    """Verify what an earner brought and keep it; return the award (None if refused) and report.
+
+    The earner's verified addresses are read first and that read is ended before verification
+    fetches anything, so no transaction stays open across the network.
+    """
+    recipients = list(
+        session.scalars(
+            select(EmailAddress.email).where(
+                EmailAddress.user_id == user_id, EmailAddress.verified_at.is_not(None)
+            )
+        )
+    )
+    session.rollback()
+    report = verify(data, fetch=fetch, recipients=recipients)
+    if report.status == "invalid":
+        return None, report
+    raw = data if isinstance(data, bytes) else data.encode()
+    credential_id = report.credential.get("id")
+    award = add_award(
+        session,
+        user_id,
+        original=raw,
+        original_type=_media_type(raw),
+        report=report,
+        credential_id=credential_id if isinstance(credential_id, str) else None,
+    )
+    return award, report
+
+
+def _media_type(raw: bytes) -> str:
+    head = raw[:512].lstrip()
+    if raw.startswith(b"\x89PNG"):
+        return "image/png"
+    if head.startswith((b"<svg", b"<?xml")):
+        return "image/svg+xml"
+    if head.startswith(b"{"):
+        return "application/json"
+    return "text/plain"
+
+
+def get_award(session: Session, user_id: int, award_id: int) -> Award:
+    """Return one of the earner's awards; another earner's is "not found", never "forbidden"."""
+    award = session.get(Award, award_id)
+    if award is None or award.user_id != user_id:
+        raise errors.NotFound(_("This badge is not in your wallet."))
     return award

@@ -94,6 +94,7 @@ def _summary(credential: dict[str, t.Any]) -> dict[str, t.Any]:
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
     achievement = achievement if isinstance(achievement, dict) else {}
     return {
+        "id": credential.get("id"),
         "issuer": {
             "id": issuer_id(credential),
             "name": issuer.get("name") if isinstance(issuer, dict) else None,

@@ -135,6 +135,7 @@ def _verify_ob2(
         return
     name = issuer.get("name")
     report.credential = {
+        "id": assertion.id,
         "issuer": {"id": issuer.get("id"), "name": name},
         "achievement": {"id": badge.get("id"), "name": badge.get("name")},
         "issued": assertion.issued_on.isoformat(),
