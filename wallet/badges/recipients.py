@@ -24,8 +24,14 @@ def _url_forms(value: str) -> set[str]:
         parts = urllib.parse.urlsplit(value)
     except ValueError:
         return set()
-    lowered = parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()).geturl()
-    return {lowered, lowered.rstrip("/") if parts.path not in ("", "/") else lowered}
+    # Scheme and host are case-insensitive; a trailing slash (or none for the root) is one page.
+    base = parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower())
+    path = parts.path.rstrip("/")
+    return {
+        base.geturl(),
+        base._replace(path=path).geturl(),
+        base._replace(path=path + "/").geturl(),
+    }
 
 
 def forms(identifier: str, identity_type: str = "email") -> set[str]:
