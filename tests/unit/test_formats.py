@@ -118,7 +118,6 @@ def test_any_json_object_is_classified_or_refused(value: object) -> None:
     answers_or_refuses(formats.detect, json.dumps({"value": value, "type": value}))
 
 
-
 @pytest.mark.parametrize(
     ("path", "version"),
     [
