@@ -217,6 +217,13 @@ def test_deeply_nested_svg_is_refused_with_a_reason() -> None:
     assert baking.extract(baking.bake_svg(shallow, JWS)).text == JWS
 
 
+def test_an_svg_of_countless_tiny_elements_is_refused_with_a_reason() -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g/>" * 600_000 + b"</svg>"
+    assert len(svg) < baking.MAX_IMAGE_BYTES
+    with pytest.raises(BakingError, match="too many parts"):
+        baking.extract(svg)
+
+
 @pytest.mark.parametrize(
     "hostile",
     [

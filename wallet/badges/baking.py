@@ -36,6 +36,8 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 #: Deepest SVG element nesting read; drawings from real design tools stay far below.
 MAX_SVG_DEPTH = 256
+#: Most SVG elements read: bounds the parsing time of a 5 MB file made of tiny elements.
+MAX_SVG_ELEMENTS = 200_000
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OB2_KEYWORD = b"openbadges"
@@ -218,6 +220,7 @@ class _SvgScan:
 
     def __init__(self) -> None:
         self.depth = 0
+        self.elements = 0
         self.root: str | None = None
         self.active = False
         self.found: list[tuple[Standard, str]] = []
@@ -229,8 +232,11 @@ class _SvgScan:
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         self.depth += 1
+        self.elements += 1
         if self.depth > MAX_SVG_DEPTH:
             raise BakingError("The SVG image is nested too deeply to be a badge.")
+        if self.elements > MAX_SVG_ELEMENTS:
+            raise BakingError("The SVG image has too many parts to be a badge.")
         if self.root is None:
             self.root = tag.rsplit("}", 1)[-1]
         self.active = self.active or _is_active(tag, attrib)
