@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import struct
 import zlib
@@ -45,9 +46,10 @@ def _with_chunk(png: bytes, chunk: bytes) -> bytes:
         ("1edtech-validator/ob20/simple-badge.png", "json", "ob2"),
         ("1edtech-validator/ob30/simple-json.png", "json", "ob3"),
         ("1edtech-validator/ob30/simple-json.svg", "json", "ob3"),
-        ("1edtech-validator/ob30/simple-jwt.png", "jws", "ob3"),
-        ("1edtech-validator/ob30/simple-jwt.svg", "jws", "ob3"),
-        ("1edtech-validator/ob30/simple-jwt_v1.svg", "jws", "ob3"),
+        ("1edtech-validator/ob30/simple-jwt.png", "jwt", "ob3"),
+        ("1edtech-validator/ob30/simple-jwt.svg", "jwt", "ob3"),
+        ("1edtech-validator/ob30/simple-jwt_v1.png", "jwt", "ob3"),
+        ("1edtech-validator/ob30/simple-jwt_v1.svg", "jwt", "ob3"),
     ],
 )
 def test_real_baked_images_give_up_their_credential(path: str, kind: str, standard: str) -> None:
@@ -57,6 +59,25 @@ def test_real_baked_images_give_up_their_credential(path: str, kind: str, standa
         assert isinstance(json.loads(baked.text), dict)
 
 
+def test_every_baked_image_in_the_manifest_gives_up_what_it_records() -> None:
+    manifest = json.loads((VECTORS / "MANIFEST.json").read_text())["files"]
+    for path, info in manifest.items():
+        data = (VECTORS / path).read_bytes()
+        expected = [keyword for _chunk, keyword in info.get("bakedChunks", [])]
+        if info.get("openbadges:assertion"):
+            expected.append("openbadges")
+        if info.get("openbadges:credential"):
+            expected.append("openbadgecredential")
+        if info["kind"] not in ("png", "svg"):
+            continue
+        if not expected:
+            with pytest.raises(BakingError, match="no badge baked"):
+                baking.extract(data)
+            continue
+        baked = baking.extract(data)
+        assert baked.standard == ("ob3" if expected == ["openbadgecredential"] else "ob2"), path
+
+
 def test_unbaked_images_say_so() -> None:
     with pytest.raises(BakingError, match="no badge baked"):
         baking.extract(_png())
@@ -64,19 +85,56 @@ def test_unbaked_images_say_so() -> None:
         baking.extract((VECTORS / "ob2" / "openbadges-bakery" / "unbaked_example.svg").read_bytes())
 
 
+VC_JWT = (
+    "eyJhbGciOiJSUzI1NiJ9."
+    + base64.urlsafe_b64encode(json.dumps({"vc": {"type": ["VerifiableCredential"]}}).encode())
+    .rstrip(b"=")
+    .decode()
+    + ".c2lnbmF0dXJl"
+)
+
+
 @pytest.mark.parametrize(
-    ("text", "kind"),
+    ("text", "standard", "kind"),
     [
-        ('{"id": "urn:uuid:1", "note": "]]> inside"}', "json"),
-        (JWS, "jws"),
-        ("https://x.org/a", "url"),
+        ('{"id": "urn:uuid:1", "note": "]]> inside"}', "ob2", "json"),
+        ('{"id": "urn:uuid:1", "note": "]]> inside"}', "ob3", "json"),
+        (JWS, "ob2", "jws"),
+        (JWS, "ob3", "jwt"),
+        (VC_JWT, "ob2", "jwt"),
+        ("https://x.org/a?b=1&c=2", "ob2", "url"),
     ],
 )
-@pytest.mark.parametrize("standard", ["ob2", "ob3"])
-def test_what_we_bake_reads_back_the_same(text: str, kind: str, standard: str) -> None:
+def test_what_we_bake_reads_back_the_same(text: str, standard: str, kind: str) -> None:
     for image, bake in ((_png(), baking.bake_png), (SVG, baking.bake_svg)):
-        baked = baking.extract(bake(image, text, standard=standard))  # type: ignore[operator]
+        baked = baking.extract(bake(image, text, standard))  # type: ignore[operator]
         assert (baked.text, baked.kind, baked.standard) == (text, kind, standard)
+
+
+def test_real_svgs_are_baked_and_read_by_the_element_their_standard_names() -> None:
+    ob2_svg = (VECTORS / "ob2" / "openbadges-bakery" / "unbaked_example.svg").read_bytes()
+    ob3_svg = (VECTORS / "1edtech-validator" / "ob30" / "simple-json.svg").read_bytes()
+    # The OB 3.0 image declares the OB 3.0 namespace on its root; baking OB 2.0 into it must
+    # still produce an element in the OB 2.0 namespace.
+    for image in (ob2_svg, ob3_svg):
+        for standard in ("ob2", "ob3"):
+            baked = baking.bake_svg(image, JWS, standard)  # type: ignore[arg-type]
+            assert baking.extract(baked).standard == standard
+
+
+def test_an_ob3_image_cannot_carry_a_link() -> None:
+    with pytest.raises(BakingError, match="not a link"):
+        baking.bake_png(_png(), "https://x.org/a", "ob3")
+
+
+def test_text_that_is_no_credential_is_not_baked() -> None:
+    with pytest.raises(BakingError, match="neither a badge"):
+        baking.bake_svg(SVG, "hello")
+
+
+def test_a_comment_mentioning_svg_before_the_root_does_not_mislead_baking() -> None:
+    svg = b"<!-- <svg> drawn by hand --> " + SVG
+    assert baking.extract(baking.bake_svg(svg, JWS)).text == JWS
 
 
 def test_baking_again_replaces_the_previous_badge() -> None:
@@ -149,12 +207,51 @@ def test_svg_entities_are_never_expanded(svg: bytes) -> None:
         baking.extract(svg)
 
 
-def test_deeply_nested_svg_is_handled_without_crashing() -> None:
+def test_deeply_nested_svg_is_refused_with_a_reason() -> None:
     deep = (
         b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * 20000 + b"</g>" * 20000 + b"</svg>"
     )
-    with pytest.raises(BakingError, match="no badge"):
+    with pytest.raises(BakingError, match="nested too deeply"):
         baking.extract(deep)
+    shallow = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * 50 + b"</g>" * 50 + b"</svg>"
+    assert baking.extract(baking.bake_svg(shallow, JWS)).text == JWS
+
+
+def test_an_svg_of_countless_tiny_elements_is_refused_with_a_reason() -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g/>" * 600_000 + b"</svg>"
+    assert len(svg) < baking.MAX_IMAGE_BYTES
+    with pytest.raises(BakingError, match="too many parts"):
+        baking.extract(svg)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        b'<a href="java\tscript:alert(1)"><rect/></a>',
+        b'<a xmlns:xl="http://www.w3.org/1999/xlink" xl:href=" JavaScript:alert(1)"/>',
+        b"<foreignObject><div>hi</div></foreignObject>",
+        b'<rect onclick="steal()"/>',
+        b'<set attributeName="href" to="javascript:alert(1)"/>',
+    ],
+)
+def test_every_way_to_run_code_in_an_svg_is_flagged(hostile: bytes) -> None:
+    svg = SVG.replace(b"<rect", hostile + b"<rect", 1)
+    assert baking.extract(baking.bake_svg(svg, JWS)).has_active_content
+
+
+def test_a_plain_svg_is_not_flagged() -> None:
+    assert not baking.extract(baking.bake_svg(SVG, JWS)).has_active_content
+
+
+def test_a_legacy_text_chunk_without_a_value_is_refused_with_a_reason() -> None:
+    with pytest.raises(BakingError, match="neither a badge"):
+        baking.extract(_with_chunk(_png(), _chunk(b"tEXt", b"openbadges")))
+
+
+def test_the_international_text_chunk_wins_over_the_legacy_one() -> None:
+    png = _with_chunk(_png(), _chunk(b"tEXt", b"openbadges\x00https://old.example/a"))
+    png = _with_chunk(png, _chunk(b"iTXt", b"openbadges\x00\x00\x00\x00\x00" + JWS.encode()))
+    assert baking.extract(png).text == JWS
 
 
 @settings(max_examples=300)
@@ -162,6 +259,25 @@ def test_deeply_nested_svg_is_handled_without_crashing() -> None:
 def test_any_bytes_are_read_or_refused_with_a_reason(data: bytes) -> None:
     for reader in (baking.extract, baking.extract_png, baking.extract_svg):
         answers_or_refuses(reader, data)
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=300), st.sampled_from([b"iTXt", b"tEXt"]))
+def test_any_text_chunk_body_is_read_or_refused(body: bytes, kind: bytes) -> None:
+    for keyword in (b"openbadges", b"openbadgecredential"):
+        answers_or_refuses(baking.extract_png, _with_chunk(_png(), _chunk(kind, keyword + body)))
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=200), st.text(max_size=50))
+def test_any_text_in_a_baked_svg_element_is_read_or_refused(body: str, verify: str) -> None:
+    escaped = body.replace("&", "&amp;").replace("<", "&lt;")
+    attribute = verify.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">'
+        f'<openbadges:assertion verify="{attribute}">{escaped}</openbadges:assertion></svg>'
+    )
+    answers_or_refuses(baking.extract_svg, svg.encode("utf-8", "surrogatepass"))
 
 
 @settings(max_examples=200)

@@ -116,3 +116,92 @@ def test_any_input_is_recognised_or_refused_with_a_reason(data: bytes | str) -> 
 )
 def test_any_json_object_is_classified_or_refused(value: object) -> None:
     answers_or_refuses(formats.detect, json.dumps({"value": value, "type": value}))
+
+
+@pytest.mark.parametrize(
+    ("path", "version"),
+    [
+        (path, "1.1" if "/v1/" in path else "2.0")
+        for path in MANIFEST
+        if path.startswith("dcc-vc-test-fixtures/verifiableCredentials/")
+        and MANIFEST[path]["kind"].startswith("vc ")
+        and "oldDCCExample" not in path
+    ],
+)
+def test_the_vc_data_model_is_read_from_the_first_context(path: str, version: str) -> None:
+    detected = formats.detect((VECTORS / path).read_bytes())
+    assert detected.vc_version == version
+
+
+def test_vc_jwts_say_which_data_model_they_carry() -> None:
+    v1 = formats.detect((VECTORS / "1edtech-validator" / "ob30" / "simple.jwt").read_bytes())
+    assert (v1.format, v1.vc_version) == ("vc-jwt", "1.1")
+    payload = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+    }
+    v2 = formats.detect(f"{_b64({'alg': 'ES256'})}.{_b64(payload)}.c2ln")
+    assert (v2.format, v2.vc_version) == ("vc-jwt", "2.0")
+
+
+def test_ob2_assertions_say_how_they_are_verified() -> None:
+    hosted = formats.detect(
+        (VECTORS / "1edtech-validator" / "ob20" / "basic-assertion.json").read_bytes()
+    )
+    assert (hosted.format, hosted.verification, hosted.is_award) == (
+        "ob2-assertion",
+        "hosted",
+        True,
+    )
+    signed = formats.detect((VECTORS / "1edtech-validator" / "ob20" / "simple.jwt").read_bytes())
+    assert (signed.format, signed.verification) == ("ob2-signed", "signed")
+
+
+def test_a_badge_class_is_recognised_but_is_not_an_award() -> None:
+    path = VECTORS / "1edtech-validator" / "ob20" / "assets" / "robotics-badge.json"
+    detected = formats.detect(path.read_bytes())
+    assert not detected.is_award
+    assert "not an award" in formats.NOT_AN_AWARD[detected.format]
+
+
+def test_a_presentation_is_recognised() -> None:
+    presentation = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [],
+    }
+    detected = formats.detect(json.dumps(presentation))
+    assert (detected.format, detected.vc_version) == ("presentation", "2.0")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"a": 1e400}', "too large"),
+        ('{"a": "\\ud800"}', "not valid Unicode"),
+        ('{"a": ' + "[" * 10000 + "]" * 10000 + "}", "nested too deeply"),
+        ("https://issuer.example/a b", "single web address"),
+        ("https:///no-host", "does not name a web site"),
+        ("https://" + "a" * 3000 + ".example/", "single web address"),
+    ],
+)
+def test_subtler_bad_input_is_refused_with_a_specific_reason(text: str, reason: str) -> None:
+    with pytest.raises(FormatError, match=reason):
+        formats.detect(text)
+
+
+def test_a_byte_order_mark_before_json_is_tolerated() -> None:
+    text = "\ufeff" + json.dumps({"type": "Assertion", "recipient": "a@b.c", "badge": "x"})
+    assert formats.detect(text.encode()).format == "ob05-assertion"
+
+
+def test_a_50_mb_upload_is_refused_quickly_and_clearly() -> None:
+    with pytest.raises(FormatError, match="larger than 2 MB"):
+        formats.detect(b"{" + b" " * (50 * 1024 * 1024) + b"}")
+
+
+def test_json_nested_10000_deep_is_refused_before_it_is_parsed() -> None:
+    with pytest.raises(FormatError, match="nested too deeply"):
+        formats.parse_json("[" * 10000 + "]" * 10000)
+    # Brackets inside strings are text, not nesting.
+    assert formats.parse_json(json.dumps({"a": "[" * 10000})) == {"a": "[" * 10000}

@@ -1,15 +1,20 @@
 """Recognise what an earner brought: an image, a URL, a JWS, or a JSON document of some kind.
 
-Pure: no Flask, no database, no network. JSON is parsed defensively: a size cap, a nesting cap,
-no NaN or Infinity, no duplicate keys (two values for one key is how signed content gets forged).
+Pure: no Flask, no database, no network. JSON is parsed defensively: a size cap, a nesting cap
+checked before parsing, no NaN or Infinity (nor numbers that overflow to it), no duplicate keys
+(two values for one key is how signed content gets forged), no text that is not valid Unicode.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
+import math
+import re
 import typing as t
+import urllib.parse
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -20,6 +25,15 @@ from wallet.errors import Invalid
 MAX_JSON_BYTES = 2 * 1024 * 1024
 #: Deepest nesting accepted; real credentials stay far below.
 MAX_DEPTH = 64
+#: Longest URL accepted as "a link to a badge".
+MAX_URL_LENGTH = 2048
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_VCDM = {
+    "https://www.w3.org/2018/credentials/v1": "1.1",
+    "https://www.w3.org/ns/credentials/v2": "2.0",
+}
 
 Format = t.Literal[
     "png",
@@ -47,6 +61,9 @@ NOT_AN_AWARD: dict[str, str] = {
     "other-vc": "This is a verifiable credential, but not an Open Badge or a CLR.",
 }
 
+_VC_FORMATS = ("ob3-credential", "clr-credential", "presentation", "ob3-endorsement", "other-vc")
+_ASSERTIONS = ("ob2-assertion", "ob1-assertion", "ob05-assertion")
+
 
 class FormatError(Invalid):
     """The input is not something we can read; the message says why."""
@@ -63,6 +80,15 @@ class Detected:
     text: str = ""
     #: The JWS header, unverified.
     header: dict[str, t.Any] = field(default_factory=dict)
+    #: For verifiable credentials and presentations: the VC data model, ``1.1`` or ``2.0``.
+    vc_version: str | None = None
+    #: For OB 1.x/2.0 assertions: ``hosted`` or ``signed``, as the document declares it.
+    verification: str | None = None
+
+    @property
+    def is_award(self) -> bool:
+        """Say whether this can be an award to someone (not a BadgeClass, profile, endorsement)."""
+        return self.format not in NOT_AN_AWARD
 
 
 def _no_duplicates(pairs: list[tuple[str, t.Any]]) -> dict[str, t.Any]:
@@ -78,32 +104,63 @@ def _refuse_constant(name: str) -> t.NoReturn:
     raise FormatError(f"The JSON holds {name}, which is not a number JSON allows.")
 
 
-def _depth(value: t.Any) -> int:
-    deepest, stack = 0, [(value, 1)]
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise FormatError("The JSON holds a number too large to represent.")
+    return value
+
+
+def _nesting(text: str) -> int:
+    """Return how deep brackets nest outside strings, without building anything."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    steps = (1 if bracket in "[{" else -1 for bracket in brackets)
+    return max(itertools.accumulate(steps), default=0)
+
+
+def _check_text(value: t.Any) -> None:
+    """Refuse strings that are not valid Unicode (lone surrogates from ``\\ud800`` escapes)."""
+    stack = [value]
     while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, level + 1) for child in children)
-    return deepest
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as error:
+                raise FormatError("The JSON holds text that is not valid Unicode.") from error
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def parse_json(data: bytes | str) -> t.Any:
     """Parse untrusted JSON within the caps; raise ``FormatError`` with the reason."""
-    raw = data.encode() if isinstance(data, str) else data
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_JSON_BYTES:
         raise FormatError("The document is larger than 2 MB.")
     try:
-        value = json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise FormatError("The text is not valid JSON (it is not UTF-8 text).") from error
+    # Checked before parsing, so a hostile document is refused without recursing into it.
+    if _nesting(text) > MAX_DEPTH:
+        raise FormatError("The JSON is nested too deeply to be a credential.")
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_refuse_constant,
+            parse_float=_finite,
+        )
     except RecursionError as error:
         raise FormatError("The JSON is nested too deeply to be a credential.") from error
-    except (ValueError, UnicodeDecodeError) as error:
+    except ValueError as error:
         if isinstance(error, FormatError):
             raise
         raise FormatError("The text is not valid JSON.") from error
-    if _depth(value) > MAX_DEPTH:
-        raise FormatError("The JSON is nested too deeply to be a credential.")
+    _check_text(value)
     return value
 
 
@@ -121,13 +178,26 @@ def _b64_json(segment: str) -> dict[str, t.Any]:
 def _types(document: dict[str, t.Any]) -> set[str]:
     value = document.get("type", document.get("@type", []))
     values = value if isinstance(value, list) else [value]
-    return {str(item).rsplit("/", 1)[-1].rsplit("#", 1)[-1] for item in values}
+    # Full IRIs (https://w3id.org/openbadges#Assertion) and compact ones (obi:Assertion) too.
+    return {str(item).rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1] for item in values}
 
 
 def _contexts(document: dict[str, t.Any]) -> list[str]:
     value = document.get("@context", [])
     values = value if isinstance(value, list) else [value]
     return [item for item in values if isinstance(item, str)]
+
+
+def vc_version(document: dict[str, t.Any]) -> str | None:
+    """Return the VC data model (``1.1`` or ``2.0``) that a credential's first context names."""
+    contexts = _contexts(document)
+    return _VCDM.get(contexts[0]) if contexts else None
+
+
+def _verification(document: dict[str, t.Any]) -> str | None:
+    value = document.get("verification", document.get("verify"))
+    kind = str(value.get("type", "")).lower() if isinstance(value, dict) else ""
+    return {"hostedbadge": "hosted", "signedbadge": "signed"}.get(kind, kind) or None
 
 
 def classify_document(document: dict[str, t.Any]) -> Format:
@@ -164,43 +234,70 @@ def classify_document(document: dict[str, t.Any]) -> Format:
     )
 
 
+def describe(document: dict[str, t.Any], text: str = "") -> Detected:
+    """Classify a parsed JSON document, with its VC data model or OB verification type."""
+    format = classify_document(document)
+    return Detected(
+        format=format,
+        document=document,
+        text=text,
+        vc_version=vc_version(document) if format in _VC_FORMATS else None,
+        verification=_verification(document) if format in _ASSERTIONS else None,
+    )
+
+
 def detect(data: bytes | str) -> Detected:
     """Recognise ``data`` (a file's bytes or pasted text)."""
-    raw = data.encode() if isinstance(data, str) else data
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if raw.startswith(baking.PNG_SIGNATURE):
         return Detected(format="png")
-    head = raw[:1024].lstrip()
-    if head[:5].lower() in (b"<?xml", b"<svg ", b"<svg>", b"<!--") or head[:4].lower() == b"<svg":
+    if baking.looks_like_svg(raw):
         return Detected(format="svg")
     if len(raw) > MAX_JSON_BYTES:
         raise FormatError("The document is larger than 2 MB.")
     try:
-        text = raw.decode("utf-8").strip().lstrip("\ufeff")
+        text = raw.decode("utf-8").lstrip("\ufeff").strip()
     except UnicodeDecodeError as error:
         raise FormatError("This is neither an image, a link, nor badge text.") from error
     if not text:
         raise FormatError("There is nothing to import: the text is empty.")
     if text.startswith("{"):
         document = parse_json(text)
-        return Detected(format=classify_document(document), document=document, text=text)
-    kind = _text_kind(text)
-    if kind == "url":
-        return Detected(format="url", text=text)
-    header, _, rest = text.partition(".")
-    payload = rest.partition(".")[0]
-    decoded_header = _b64_json(header)
-    decoded_payload = _b64_json(payload)
-    is_vc = (
-        "vc" in decoded_payload
-        or "@context" in decoded_payload
-        and (classify_document(decoded_payload) in ("ob3-credential", "clr-credential"))
-    )
+        if not isinstance(document, dict):
+            raise FormatError("The text is not valid JSON.")
+        return describe(document, text)
+    if text.lower().startswith(("https://", "http://")):
+        return Detected(format="url", text=_url(text))
+    _text_kind(text)
+    return _detect_jws(text)
+
+
+def _detect_jws(text: str) -> Detected:
+    header_segment, _, rest = text.partition(".")
+    header = _b64_json(header_segment)
+    payload = _b64_json(rest.partition(".")[0])
+    # VCDM 1.1 JWT claims put the credential inside ``vc`` (or a presentation inside ``vp``).
+    inner = payload.get("vc", payload.get("vp"))
+    version = (vc_version(inner) or "1.1") if isinstance(inner, dict) else vc_version(payload)
+    if version is not None or "vc" in payload or "vp" in payload:
+        return Detected(
+            format="vc-jwt", document=payload, text=text, header=header, vc_version=version
+        )
     return Detected(
-        format="vc-jwt" if is_vc else "ob2-signed",
-        document=decoded_payload,
-        text=text,
-        header=decoded_header,
+        format="ob2-signed", document=payload, text=text, header=header, verification="signed"
     )
+
+
+def _url(text: str) -> str:
+    if len(text) > MAX_URL_LENGTH or any(char.isspace() for char in text):
+        raise FormatError("This link is not a single web address.")
+    try:
+        host = urllib.parse.urlsplit(text).hostname
+    except ValueError as error:
+        raise FormatError("This link is not a valid web address.") from error
+    if not host:
+        raise FormatError("This link does not name a web site.")
+    return text
 
 
 def _text_kind(text: str) -> str:
