@@ -328,3 +328,11 @@ def test_the_command_line_prints_json_and_exits_by_status(app: Flask, tmp_path: 
     bad.write_text(json.dumps({**json.loads(good.read_text()), "name": "Changed"}))
     assert runner.invoke(main, args=["verify", str(bad)]).exit_code == 1
     assert runner.invoke(main, args=["verify", str(tmp_path / "missing.json")]).exit_code == 2
+
+
+def test_a_malformed_hosted_copy_is_a_failed_check_not_a_crash(site: str) -> None:
+    text = _hosted_ob2(site)
+    _publish("/a/1", {"id": f"{site}/a/1", "type": "Assertion"})
+    report = verify(text, fetch=FETCH)
+    assert report.status == "invalid"
+    assert _names(report)["hosted"] == "fail"

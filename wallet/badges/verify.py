@@ -120,7 +120,11 @@ def _verify_ob2(
             reason = hosted.get("revocationReason")
             report.add("revocation", "fail", f"The issuer has revoked this badge. {reason or ''}")
             return
-        assertion = ob2.parse_assertion(hosted)
+        try:
+            assertion = ob2.parse_assertion(hosted)
+        except Invalid as error:
+            report.add("hosted", "fail", f"The issuer's copy of the badge is malformed: {error}")
+            return
         report.add("hosted", "pass", "The issuer's own copy was fetched from its address.")
     try:
         badge = _resolve(fetch, assertion.badge)
