@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import itertools
 import re
 import time
 import typing as t
-import uuid
 
 import base58
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -20,6 +19,7 @@ from wallet.accounts.models import EmailAddress
 from wallet.accounts.models import User
 from wallet.badges import keys
 from wallet.badges import proofs
+from wallet.badges.credentials import open_badge_credential
 from wallet.db import utcnow
 from wallet.events.models import OutboxMessage
 
@@ -104,39 +104,17 @@ def signed_badge(recipient: str, *, name: str = "Robotics") -> dict[str, t.Any]:
         + base58.b58encode(keys.ED25519_PREFIX + private.public_key().public_bytes_raw()).decode()
     )
     issuer = f"did:key:{multibase}"
-    salt = "pepper"
-    identity = "sha256$" + hashlib.sha256((recipient + salt).encode()).hexdigest()
-    credential = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": f"urn:uuid:{uuid.uuid4()}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "Test Institute"},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "name": name,
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "identityHash": identity,
-                    "salt": salt,
-                }
-            ],
-            "achievement": {
-                "id": "https://example.org/achievements/1",
-                "type": ["Achievement"],
-                "achievementType": "Course",
-                "name": name,
-                "description": "Built a robot.",
-                "criteria": {"narrative": "Build a robot."},
-            },
-        },
-    }
+    credential = open_badge_credential(
+        issuer_id=issuer,
+        issuer_name="Test Institute",
+        recipient_email=recipient,
+        achievement_id="https://example.org/achievements/1",
+        name=name,
+        description="Built a robot.",
+        criteria="Build a robot.",
+        achievement_type="Course",
+        issued=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
     return proofs.sign(
         credential,
         private,

@@ -7,7 +7,6 @@ awards verify offline, with every check passing, on any machine.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import secrets
 import typing as t
@@ -24,6 +23,7 @@ from wallet.backpack import service as backpack
 from wallet.backpack.models import Award
 from wallet.badges import keys
 from wallet.badges import proofs
+from wallet.badges.credentials import open_badge_credential
 from wallet.badges.verify import verify
 from wallet.db import utcnow
 from wallet.http import BlockedURL
@@ -57,47 +57,6 @@ def _no_network(url: str, *, accept: t.Sequence[str]) -> Fetched:
     raise BlockedURL("The demo data is verified offline.", url=url)
 
 
-def _credential(
-    issuer: str, title: str, kind: str, text: str, issued: dt.datetime, expires: dt.datetime | None
-) -> dict[str, t.Any]:
-    salt = secrets.token_hex(8)
-    identity = "sha256$" + hashlib.sha256((DEMO_EMAIL + salt).encode()).hexdigest()
-    credential: dict[str, t.Any] = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": f"urn:uuid:{secrets.token_hex(16)}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer, "type": ["Profile"], "name": DEMO_ISSUER},
-        "validFrom": issued.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "name": title,
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "identityHash": identity,
-                    "salt": salt,
-                }
-            ],
-            "achievement": {
-                "id": f"https://demo.example/achievements/{title.lower().replace(' ', '-')}",
-                "type": ["Achievement"],
-                "achievementType": kind,
-                "name": title,
-                "description": text,
-                "criteria": {"narrative": text},
-            },
-        },
-    }
-    if expires:
-        credential["validUntil"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return credential
-
-
 def _seed_awards(session: Session, user: User) -> int:
     private = Ed25519PrivateKey.generate()
     raw = private.public_key().public_bytes_raw()
@@ -107,8 +66,20 @@ def _seed_awards(session: Session, user: User) -> int:
     for title, kind, text, months_ago, years in ACHIEVEMENTS:
         issued = now - dt.timedelta(days=30 * months_ago)
         expires = issued + dt.timedelta(days=365 * years) if years else None
+        credential = open_badge_credential(
+            issuer_id=issuer,
+            issuer_name=DEMO_ISSUER,
+            recipient_email=DEMO_EMAIL,
+            achievement_id=f"https://demo.example/achievements/{title.lower().replace(' ', '-')}",
+            name=title,
+            description=text,
+            criteria=text,
+            achievement_type=kind,
+            issued=issued,
+            expires=expires,
+        )
         signed = proofs.sign(
-            _credential(issuer, title, kind, text, issued, expires),
+            credential,
             private,
             verification_method=f"{issuer}#{multibase}",
             created=issued.strftime("%Y-%m-%dT%H:%M:%SZ"),
