@@ -336,3 +336,49 @@ def test_a_malformed_hosted_copy_is_a_failed_check_not_a_crash(site: str) -> Non
     report = verify(text, fetch=FETCH)
     assert report.status == "invalid"
     assert _names(report)["hosted"] == "fail"
+
+
+def test_a_0_5_assertion_fetched_from_a_link_takes_the_link_as_its_id(site: str) -> None:
+    _publish(
+        "/old-badge",
+        {
+            "recipient": "ada@example.org",
+            "badge": {
+                "name": "Old Robotics",
+                "description": "From 2012",
+                "image": f"{site}/img.png",
+                "criteria": f"{site}/criteria",
+                "issuer": {"origin": site, "name": "Old College"},
+            },
+            "issued_on": "2012-05-01",
+        },
+    )
+    report = verify(f"{site}/old-badge", fetch=FETCH)
+    assert report.format == "ob05-assertion"
+    assert report.credential["id"] == f"{site}/old-badge"
+    assert _names(report)["format"] == "pass", report.to_json()
+
+
+def test_a_signed_badge_with_its_badgeclass_embedded_verifies(site: str) -> None:
+    key = RSAKey.generate_key(2048)
+    _hosted_ob2(site)
+    _publish(
+        "/key",
+        {
+            "id": f"{site}/key",
+            "type": "CryptographicKey",
+            "publicKeyPem": key.as_pem(private=False).decode(),
+        },
+    )
+    issuer = json.loads(_Issuer.documents["/issuer"])
+    _publish("/issuer", {**issuer, "publicKey": f"{site}/key"})
+    assertion = {
+        **json.loads(_Issuer.documents["/a/1"]),
+        "id": "urn:uuid:0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+        "badge": json.loads(_Issuer.documents["/badge"]),
+        "verification": {"type": "SignedBadge", "creator": f"{site}/key"},
+    }
+    token = jws.serialize_compact({"alg": "RS256"}, json.dumps(assertion), key)
+    report = verify(token, fetch=FETCH)
+    assert report.status == "valid", report.to_json()
+    assert report.credential["achievement"]["name"] == "Robotics"

@@ -35,10 +35,12 @@ def verify(
     """Verify a credential given as image bytes, pasted text (JSON, JWS, JWT) or a URL."""
     now = now or dt.datetime.now(dt.UTC)
     report = Report(format="unknown", checked_at=now)
+    source_url: str | None = None
     try:
         detected = detect_any(data)
         if detected.format == "url":
-            detected = formats.detect(fetch(detected.text, accept=checks.TEXT_TYPES).content)
+            source_url = detected.text
+            detected = formats.detect(fetch(source_url, accept=checks.TEXT_TYPES).content)
     except Invalid as error:
         report.add("format", "fail", error.message)
         return report
@@ -49,7 +51,7 @@ def verify(
     if detected.format in formats.NOT_AN_AWARD:
         report.add("format", "fail", formats.NOT_AN_AWARD[detected.format])
     elif detected.format in ("ob2-assertion", "ob1-assertion", "ob05-assertion", "ob2-signed"):
-        _verify_ob2(detected, fetch, recipients, now, report)
+        _verify_ob2(detected, fetch, recipients, now, report, source_url)
     elif detected.format in ("ob3-credential", "clr-credential", "vc-jwt"):
         vc.verify_credential(detected, fetch, recipients, now, report)
     else:
@@ -87,7 +89,9 @@ def _in_scope(assertion_id: str, issuer: dict[str, t.Any]) -> bool:
     if origins:
         allowed = origins if isinstance(origins, list) else [origins]
         return host in {str(origin) for origin in allowed}
-    return host == (urlsplit(str(issuer.get("id", ""))).hostname or "")
+    # OB 0.5 issuers name their site as "origin" instead of an id.
+    home = str(issuer.get("id") or issuer.get("origin") or "")
+    return host == (urlsplit(home).hostname or "")
 
 
 def _verify_ob2(
@@ -96,10 +100,12 @@ def _verify_ob2(
     recipients: t.Sequence[str],
     now: dt.datetime,
     report: Report,
+    source_url: str | None = None,
 ) -> None:
     document = detected.document
     try:
-        assertion = ob2.parse_assertion(document)
+        # 0.5 assertions carry no id: where they were fetched from is their id.
+        assertion = ob2.parse_assertion(document, source_url=source_url)
     except Invalid as error:
         report.add("format", "fail", error.message)
         return
@@ -121,13 +127,15 @@ def _verify_ob2(
             report.add("revocation", "fail", f"The issuer has revoked this badge. {reason or ''}")
             return
         try:
-            assertion = ob2.parse_assertion(hosted)
+            assertion = ob2.parse_assertion(hosted, source_url=assertion.id)
+            document = hosted
         except Invalid as error:
             report.add("hosted", "fail", f"The issuer's copy of the badge is malformed: {error}")
             return
         report.add("hosted", "pass", "The issuer's own copy was fetched from its address.")
     try:
-        badge = _resolve(fetch, assertion.badge)
+        # The raw document, not the typed one: an embedded BadgeClass is read as it was sent.
+        badge = _resolve(fetch, document.get("badge"))
         issuer = _resolve(fetch, badge.get("issuer"))
     except FetchError as error:
         report.could_not(
