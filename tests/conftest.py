@@ -17,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
+from tests import issuer_site
 from wallet import migrate
 from wallet.app import create_app
 from wallet.config import Config
@@ -162,3 +163,10 @@ def client(app: Flask) -> FlaskClient:
     request's context into the next one and lets objects of a closed session leak across.
     """
     return app.test_client()
+
+
+@pytest.fixture
+def site() -> t.Iterator[str]:
+    """An issuer's web site on loopback (see ``tests.issuer_site``); yields its origin."""
+    with issuer_site.serving() as origin:
+        yield origin

@@ -96,9 +96,11 @@ def run_command(host: str, port: int | None, debug: bool, workers: int, no_worke
 
 @main.command("worker")
 @click.option("--threads", type=int, default=4, show_default=True)
-@click.option("--no-relay", is_flag=True, help="Run jobs only; another process relays.")
+@click.option(
+    "--no-relay", is_flag=True, help="Run jobs only; another process relays and schedules."
+)
 def worker_command(threads: int, no_relay: bool) -> None:
-    """Run background jobs (and the outbox relay) until stopped."""
+    """Run background jobs (and the outbox relay and scheduler) until stopped."""
     worker.run_forever(_runtime(), threads=threads, relay=not no_relay)
 
 

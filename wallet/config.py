@@ -87,6 +87,8 @@ class Config:
     default_locale: str = "en"
     #: Start relay and worker threads inside ``wallet run``.
     embedded_worker: bool = True
+    #: Seconds after which an award is verified again by the scheduled job.
+    reverify_after: int = 24 * 3600
     #: Let outbound fetches reach loopback addresses on any port. Tests only: no environment
     #: variable sets it, so a deployed wallet cannot be talked into fetching from itself.
     http_allow_loopback: bool = False
@@ -135,6 +137,7 @@ class Config:
             ratelimit_enabled=_flag(env.get("RATELIMIT_ENABLED"), True),
             debug=_flag(env.get("WALLET_DEBUG"), False),
             embedded_worker=_flag(env.get("WALLET_EMBEDDED_WORKER"), True),
+            reverify_after=int(float(env.get("REVERIFY_AFTER_HOURS") or 24) * 3600),
         )
 
     def with_overrides(self, **changes: object) -> Config:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
+from babel import support
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -52,3 +54,13 @@ def update_catalogues(folder: Path = TRANSLATIONS) -> list[Path]:
         ["pybabel", "update", "-i", str(pot), "-d", str(folder), "--no-fuzzy-matching"]
     )
     return sorted(folder.glob("*/LC_MESSAGES/messages.po"))
+
+
+@functools.cache
+def translations(locale: str | None) -> support.NullTranslations:
+    """Return the compiled catalogue of ``locale`` (English when there is none), outside Flask.
+
+    Mail built by background jobs uses it: there is no request whose language Flask-Babel could
+    read, so the earner's saved language is passed in.
+    """
+    return support.Translations.load(str(TRANSLATIONS), [locale or "en"])

@@ -10,6 +10,7 @@ import typing as t
 from dataclasses import dataclass
 
 from wallet.db import Database
+from wallet.fetch_cache import CachedFetcher
 from wallet.http import HttpClient
 from wallet.http import HttpSettings
 from wallet.redis_store import RedisStore
@@ -37,3 +38,7 @@ class Runtime:
             redis=RedisStore(config.redis_url, config.embedded_redis_socket),
             http=HttpClient(HttpSettings(allow_loopback=config.http_allow_loopback)),
         )
+
+    def fetcher(self) -> CachedFetcher:
+        """Return a fetcher that keeps issuer documents, keys and status lists in Redis."""
+        return CachedFetcher(self.http, self.redis.client())

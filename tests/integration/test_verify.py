@@ -5,11 +5,8 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import threading
 import typing as t
 import warnings
-from http.server import BaseHTTPRequestHandler
-from http.server import ThreadingHTTPServer
 
 import base58
 import pytest
@@ -19,6 +16,9 @@ from joserfc.errors import SecurityWarning
 from joserfc.jwk import OKPKey
 from joserfc.jwk import RSAKey
 
+from tests.issuer_site import IssuerSite as _Issuer
+from tests.issuer_site import hosted_ob2 as _hosted_ob2
+from tests.issuer_site import publish as _publish
 from wallet.badges import baking
 from wallet.badges import keys
 from wallet.badges import proofs
@@ -36,85 +36,11 @@ PNG = (
 ).read_bytes()
 
 
-class _Issuer(BaseHTTPRequestHandler):
-    """Serves whatever the test put in ``documents``; 410 for paths in ``gone``."""
-
-    documents: t.ClassVar[dict[str, bytes]] = {}
-    gone: t.ClassVar[set[str]] = set()
-
-    def log_message(self, *args: object) -> None:
-        return
-
-    def do_GET(self) -> None:  # noqa: N802
-        if self.path in self.gone:
-            self.send_response(410)
-            self.end_headers()
-            return
-        body = self.documents.get(self.path)
-        self.send_response(200 if body is not None else 404)
-        self.send_header("Content-Type", "application/ld+json")
-        self.send_header("Content-Length", str(len(body or b"")))
-        self.end_headers()
-        self.wfile.write(body or b"")
-
-
-@pytest.fixture
-def site() -> t.Iterator[str]:
-    """An issuer's web site on loopback; tests put documents into ``_Issuer.documents``."""
-    _Issuer.documents, _Issuer.gone = {}, set()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Issuer)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-def _publish(path: str, document: dict[str, t.Any]) -> None:
-    _Issuer.documents[path] = json.dumps(document).encode()
-
-
 FETCH = HttpClient(HttpSettings(allow_loopback=True, total_timeout=3)).get
 
 
 def _names(report: t.Any) -> dict[str, str]:
     return {check.name: check.status for check in report.checks}
-
-
-def _hosted_ob2(site: str, *, email: str = "ada@example.org") -> str:
-    _publish(
-        "/issuer",
-        {
-            "@context": "https://w3id.org/openbadges/v2",
-            "type": "Issuer",
-            "id": f"{site}/issuer",
-            "name": "Example College",
-            "url": site,
-            "email": "badges@example.org",
-        },
-    )
-    _publish(
-        "/badge",
-        {
-            "@context": "https://w3id.org/openbadges/v2",
-            "type": "BadgeClass",
-            "id": f"{site}/badge",
-            "name": "Robotics",
-            "description": "Built a robot",
-            "image": f"{site}/img.png",
-            "criteria": {"narrative": "Build one"},
-            "issuer": f"{site}/issuer",
-        },
-    )
-    assertion = {
-        "@context": "https://w3id.org/openbadges/v2",
-        "type": "Assertion",
-        "id": f"{site}/a/1",
-        "recipient": {"type": "email", "hashed": False, "identity": email},
-        "badge": f"{site}/badge",
-        "verification": {"type": "hosted"},
-        "issuedOn": "2026-01-02T03:04:05Z",
-    }
-    _publish("/a/1", assertion)
-    return json.dumps(assertion)
 
 
 def test_a_hosted_badge_is_valid_with_every_check_explained(site: str) -> None:

@@ -109,6 +109,7 @@ MATRIX: dict[str, list[Case]] = {
         Case("POST", "/wallet/import", signed_in(400)),
     ],
     "backpack.award": [Case("GET", "/wallet/awards/{award_id}", owner_only(200))],
+    "backpack.recheck": [Case("POST", "/wallet/awards/{award_id}/recheck", owner_only(302))],
     "accounts.delete_account": [
         Case("GET", "/settings/delete", signed_in(200)),
         Case("POST", "/settings/delete", signed_in(400)),

@@ -98,5 +98,5 @@ def test_the_demo_earner_holds_verified_badges_from_the_demo_issuer(
     for title, kind, *_ in demo.ACHIEVEMENTS:
         assert title in page
         assert kind in page
-    assert page.count("✓ Verified") == len(demo.ACHIEVEMENTS)
+    assert page.count("✓</span> Verified") == len(demo.ACHIEVEMENTS)
     assert "3 badges" in page

@@ -7,8 +7,11 @@ import json
 import typing as t
 
 from tests.factories import PASSWORD
+from tests.factories import mails_to
 from tests.factories import make_user
 from tests.factories import signed_badge
+from tests.issuer_site import IssuerSite
+from tests.issuer_site import hosted_ob2
 from tests.web.helpers import csrf_token
 from tests.web.helpers import sign_in
 from tests.web.helpers import submit
@@ -25,6 +28,19 @@ PNG = (
     __import__("pathlib").Path(__file__).parent.parent
     / "data/vectors/ob2/openbadges-bakery/public_domain_heart.png"
 ).read_bytes()
+
+
+def _award_id(location: str) -> int:
+    return int(location.rstrip("/").rsplit("/", 1)[1])
+
+
+def _upload(client: FlaskClient, files: list[tuple[bytes, str]]) -> t.Any:
+    token = csrf_token(client, "/wallet/import")
+    return client.post(
+        "/wallet/import",
+        data={"csrf_token": token, "files": [(io.BytesIO(data), name) for data, name in files]},
+        content_type="multipart/form-data",
+    )
 
 
 def _earner(client: FlaskClient, db: Session) -> User:
@@ -80,15 +96,9 @@ def test_a_badge_for_another_address_offers_to_add_it(client: FlaskClient, db: S
 def test_a_baked_image_is_uploaded_and_kept_as_it_came(client: FlaskClient, db: Session) -> None:
     user = _earner(client, db)
     image = baking.bake_png(PNG, json.dumps(signed_badge(user.emails[0].email)), standard="ob3")
-    token = csrf_token(client, "/wallet/import")
-    response = client.post(
-        "/wallet/import",
-        data={"csrf_token": token, "file": (io.BytesIO(image), "badge.png")},
-        content_type="multipart/form-data",
-    )
+    response = _upload(client, [(image, "badge.png")])
     assert response.status_code == 302
-    award_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    award = db.get(Award, award_id)
+    award = db.get(Award, _award_id(response.headers["Location"]))
     assert award is not None
     assert award.original == image
     assert award.original_type == "image/png"
@@ -113,3 +123,73 @@ def test_another_earners_award_is_not_found(app: t.Any, client: FlaskClient, db:
     ).headers["Location"]
     _earner(client, db)
     assert client.get(location).status_code == 404
+
+
+def test_several_files_at_once_each_get_their_own_result(client: FlaskClient, db: Session) -> None:
+    user = _earner(client, db)
+    email = user.emails[0].email
+    files = [
+        (baking.bake_png(PNG, json.dumps(signed_badge(email, name=name)), standard="ob3"), name)
+        for name in ("Welding.png", "Painting.png")
+    ]
+    stranger = json.dumps(signed_badge("someone-else@example.org", name="Sailing")).encode()
+    response = _upload(client, [*files, (stranger, "sailing.json"), (b"hello", "notes.txt")])
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "2 of 4 badges added." in page
+    for name in ("Welding.png", "Painting.png", "sailing.json", "notes.txt"):
+        assert name in page
+    assert page.count("✓ added") == 2
+    assert "not on your account" in page
+    assert "neither an image, a link, nor badge text" in page
+    assert db.query(Award).filter_by(user_id=user.id).count() == 2
+
+
+def test_more_files_than_one_import_takes_are_refused_before_any_is_read(
+    client: FlaskClient, db: Session
+) -> None:
+    user = _earner(client, db)
+    response = _upload(client, [(b"{}", f"badge-{n}.json") for n in range(21)])
+    assert response.status_code == 400
+    assert "Choose at most 20 files at once." in response.get_data(as_text=True)
+    assert db.query(Award).filter_by(user_id=user.id).count() == 0
+
+
+def test_a_50_mb_upload_is_refused_with_a_clear_message(client: FlaskClient, db: Session) -> None:
+    _earner(client, db)
+    response = _upload(client, [(b"\x89PNG" + b"\0" * (50 * 1024 * 1024), "huge.png")])
+    assert response.status_code == 413
+    assert "larger than we accept" in response.get_data(as_text=True)
+
+
+def test_a_file_over_5_mb_says_so(client: FlaskClient, db: Session) -> None:
+    _earner(client, db)
+    response = _upload(client, [(b"\x89PNG" + b"\0" * (6 * 1024 * 1024), "big.png")])
+    assert response.status_code == 413
+    assert "The file is larger than 5 MB." in response.get_data(as_text=True)
+
+
+def test_recheck_shows_a_revoked_badge_plainly_and_mails_the_earner_once(
+    client: FlaskClient, db: Session, site: str
+) -> None:
+    user = _earner(client, db)
+    email = user.emails[0].email
+    imported = submit(client, "/wallet/import", {"text": hosted_ob2(site, email=email)})
+    assert imported.status_code == 302
+    location = imported.headers["Location"]
+    assert "Verified" in client.get(location).get_data(as_text=True)
+
+    IssuerSite.gone.add("/a/1")
+    for _ in range(2):
+        response = submit(client, location, {}, action=f"{location}/recheck")
+        assert response.status_code == 302
+
+    page = client.get(location).get_data(as_text=True)
+    assert "Checked again just now." in page
+    assert "Revoked by its issuer on" in page
+    assert "The issuer has revoked this badge." in page
+    assert "Revoked by its issuer on" in client.get("/wallet").get_data(as_text=True)
+    mails = mails_to(db, email)
+    assert [mail["subject"] for mail in mails].count("A badge in your wallet was revoked") == 1
+    assert location in mails[-1]["text"]

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import MultipleFileField
 from wtforms import TextAreaField
 from wtforms.validators import Length
+
+#: Files one import takes; a zip or a larger batch goes through the bulk import.
+MAX_FILES = 20
 
 
 class ImportForm(FlaskForm):  # type: ignore[misc]
     """A badge as a file, or pasted as text or a link."""
 
-    file = FileField(
-        _l("Badge file"),
-        description=_l("A baked badge image (PNG or SVG), or a .json, .jws or .jwt file."),
+    files = MultipleFileField(
+        _l("Badge files"),
+        description=_l(
+            "Badge images (PNG or SVG), or .json, .jws or .jwt files: up to %(count)d at once.",
+            count=MAX_FILES,
+        ),
     )
     text = TextAreaField(
         _l("Or paste the badge or its link"),

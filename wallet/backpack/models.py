@@ -47,10 +47,23 @@ class Award(Base):
     verification_status: Mapped[str] = mapped_column(String(20))
     #: The last verification report (``Report.to_json()``): every check with its message.
     verification: Mapped[dict[str, t.Any]] = mapped_column(JSON)
-    verified_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    verified_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    #: When a verification first found the issuer had revoked (or suspended) the award.
+    revoked_at: Mapped[dt.datetime | None]
+    #: The last bad state (``revoked``, ``expired``) the earner was told about by mail, so a
+    #: re-verification that runs twice never mails twice.
+    notified_state: Mapped[str] = mapped_column(String(20), default="", server_default="")
     #: ``private`` until the earner makes it public (issue 4 adds the other states).
     visibility: Mapped[str] = mapped_column(String(20), default="private")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def state(self, now: dt.datetime | None = None) -> str:
+        """Return what the earner must see first: revoked, expired, or the last verification."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= (now or utcnow()):
+            return "expired"
+        return self.verification_status
 
     def __repr__(self) -> str:
         return f"<Award {self.id} user={self.user_id} {self.achievement_name!r}>"

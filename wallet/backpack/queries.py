@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import typing as t
 
 from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
 
 from wallet.backpack.models import Award
@@ -26,3 +28,23 @@ def awards_page(session: Session, user_id: int, page: int = 1) -> tuple[list[Awa
         .offset((max(page, 1) - 1) * PAGE_SIZE)
     ).all()
     return list(awards), total
+
+
+def due_for_reverification(
+    session: Session, *, checked_before: dt.datetime, now: dt.datetime, limit: int
+) -> list[int]:
+    """Return ids of awards to verify again: last checked too long ago, or just expired.
+
+    Awards the earner was already told are revoked or expired are left alone.
+    """
+    return list(
+        session.scalars(
+            select(Award.id)
+            .where(
+                Award.notified_state == "",
+                or_(Award.verified_at < checked_before, Award.expires_at <= now),
+            )
+            .order_by(Award.verified_at)
+            .limit(limit)
+        )
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import typing as t
 
@@ -11,24 +10,17 @@ from sqlalchemy import select
 
 from wallet import errors
 from wallet.accounts.models import EmailAddress
+from wallet.accounts.models import User
+from wallet.backpack import messages
 from wallet.backpack.models import Award
 from wallet.badges.verify import verify
+from wallet.events import outbox
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from wallet.badges.checks import Fetch
     from wallet.badges.report import Report
-
-
-def _timestamp(value: t.Any) -> dt.datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
 
 
 def add_award(
@@ -58,8 +50,8 @@ def add_award(
         issuer_name=str((summary.get("issuer") or {}).get("name") or ""),
         achievement_name=str((summary.get("achievement") or {}).get("name") or ""),
         achievement_type=str((summary.get("achievement") or {}).get("type") or ""),
-        issued_at=_timestamp(summary.get("issued")),
-        expires_at=_timestamp(summary.get("expires")),
+        issued_at=report.issued_at,
+        expires_at=report.expires_at,
         verification_status=report.status,
         verification=report.to_json(),
         verified_at=report.checked_at,
@@ -81,14 +73,7 @@ def import_award(
     The earner's verified addresses are read first and that read is ended before verification
     fetches anything, so no transaction stays open across the network.
     """
-    recipients = list(
-        session.scalars(
-            select(EmailAddress.email).where(
-                EmailAddress.user_id == user_id, EmailAddress.verified_at.is_not(None)
-            )
-        )
-    )
-    session.rollback()
+    recipients = _verified_addresses(session, user_id)
     report = verify(data, fetch=fetch, recipients=recipients)
     if report.status == "invalid":
         return None, report
@@ -103,6 +88,19 @@ def import_award(
         credential_id=credential_id if isinstance(credential_id, str) else None,
     )
     return award, report
+
+
+def _verified_addresses(session: Session, user_id: int) -> list[str]:
+    """Return the earner's verified addresses, ending the read before the network is used."""
+    addresses = list(
+        session.scalars(
+            select(EmailAddress.email).where(
+                EmailAddress.user_id == user_id, EmailAddress.verified_at.is_not(None)
+            )
+        )
+    )
+    session.rollback()
+    return addresses
 
 
 def _media_type(raw: bytes) -> str:
@@ -122,3 +120,60 @@ def get_award(session: Session, user_id: int, award_id: int) -> Award:
     if award is None or award.user_id != user_id:
         raise errors.NotFound(_("This badge is not in your wallet."))
     return award
+
+
+def recheck_award(
+    session: Session, user_id: int, award_id: int, *, fetch: Fetch, base_url: str
+) -> Award:
+    """Verify one of the earner's awards again now, at their request."""
+    get_award(session, user_id, award_id)
+    return _reverify(session, award_id, fetch=fetch, base_url=base_url)
+
+
+def reverify_award(session: Session, award_id: int, *, fetch: Fetch, base_url: str) -> None:
+    """Verify an award again on schedule; a job, so an award deleted meanwhile is no error."""
+    if session.get(Award, award_id) is not None:
+        _reverify(session, award_id, fetch=fetch, base_url=base_url)
+
+
+def _reverify(session: Session, award_id: int, *, fetch: Fetch, base_url: str) -> Award:
+    award = session.get_one(Award, award_id)
+    original, user_id = award.original, award.user_id
+    report = verify(original, fetch=fetch, recipients=_verified_addresses(session, user_id))
+    award = session.get_one(Award, award_id)
+    award.verification = report.to_json()
+    award.verification_status = report.status
+    award.verified_at = report.checked_at
+    if report.expires_at is not None:
+        award.expires_at = report.expires_at
+    if report.revoked:
+        award.revoked_at = award.revoked_at or report.checked_at
+    elif report.status == "valid":
+        # A suspension the issuer lifted: the award is good again.
+        award.revoked_at = None
+    state = award.state(report.checked_at)
+    if state in ("revoked", "expired") and award.notified_state != state:
+        award.notified_state = state
+        _tell_earner(session, award, state, base_url)
+    session.commit()
+    return award
+
+
+def _tell_earner(session: Session, award: Award, state: str, base_url: str) -> None:
+    user = session.get_one(User, award.user_id)
+    address = user.primary_email
+    if address is None:
+        return
+    outbox.record(
+        session,
+        messages.award_went_bad(
+            to=address.email,
+            name=user.display_name,
+            locale=user.locale,
+            state=state,
+            achievement=award.achievement_name,
+            issuer=award.issuer_name or award.issuer_id,
+            link=f"{base_url}/wallet/awards/{award.id}",
+            user_id=user.id,
+        ),
+    )

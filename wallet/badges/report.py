@@ -12,6 +12,9 @@ import typing as t
 from dataclasses import dataclass
 from dataclasses import field
 
+from wallet.badges.fields import parse_timestamp
+from wallet.errors import Invalid
+
 CheckStatus = t.Literal["pass", "fail", "warn", "skip"]
 Overall = t.Literal["valid", "invalid", "unverifiable"]
 
@@ -55,6 +58,26 @@ class Report:
             return "unverifiable"
         return "valid"
 
+    @property
+    def revoked(self) -> bool:
+        """Return whether the issuer revoked (or suspended) the credential."""
+        return any(c.name == "revocation" and c.status == "fail" for c in self.checks)
+
+    @property
+    def issued_at(self) -> dt.datetime | None:
+        """Return when the credential says it was issued, if it says so readably."""
+        return _moment(self.credential.get("issued"))
+
+    @property
+    def expires_at(self) -> dt.datetime | None:
+        """Return when the credential says it stops being valid, if it says so readably."""
+        return _moment(self.credential.get("expires"))
+
+    @property
+    def expired(self) -> bool:
+        """Return whether the credential's validity ended before this check ran."""
+        return self.expires_at is not None and self.expires_at <= self.checked_at
+
     def to_json(self) -> dict[str, t.Any]:
         """Return the report in the shape ``wallet verify --json`` prints."""
         return {
@@ -67,3 +90,12 @@ class Report:
             ],
             "credential": self.credential,
         }
+
+
+def _moment(value: t.Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_timestamp(value)
+    except Invalid:
+        return None

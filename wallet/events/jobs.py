@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
+from wallet.backpack import service as backpack
 from wallet.events import mail
 
 if t.TYPE_CHECKING:
@@ -29,8 +30,19 @@ def send_mail(runtime: Runtime, event_id: str, payload: dict[str, t.Any]) -> Non
     mail.deliver(runtime.config.mail, outgoing)
 
 
+def reverify_award(runtime: Runtime, _key: str, payload: dict[str, t.Any]) -> None:
+    """Verify an award again (enqueued by the scheduler, not by an event)."""
+    with runtime.db.session() as session:
+        backpack.reverify_award(
+            session,
+            int(payload["award_id"]),
+            fetch=runtime.fetcher().get,
+            base_url=runtime.config.base_url,
+        )
+
+
 #: Every job, by its actor name.
-JOBS: dict[str, Job] = {"send_mail": send_mail}
+JOBS: dict[str, Job] = {"send_mail": send_mail, "reverify_award": reverify_award}
 
 #: The jobs each event type starts. An event type missing here starts nothing.
 ROUTES: dict[str, tuple[str, ...]] = {"mail.requested": ("send_mail",)}

@@ -11,6 +11,7 @@ from dramatiq import Worker
 
 from wallet.events.broker import build_broker
 from wallet.events.relay import relay_forever
+from wallet.events.scheduler import schedule_forever
 
 if t.TYPE_CHECKING:
     from wallet.runtime import Runtime
@@ -19,34 +20,37 @@ log = logging.getLogger(__name__)
 
 
 class Background:
-    """A Dramatiq worker and, optionally, a relay thread, started and stopped together."""
+    """A Dramatiq worker and, optionally, the relay and scheduler threads, run together."""
 
     def __init__(self, runtime: Runtime, *, threads: int = 2, relay: bool = True) -> None:
         self.broker = build_broker(runtime)
         self.worker = Worker(self.broker, worker_threads=threads, worker_timeout=500)
         self._stop = threading.Event()
-        self._relay: threading.Thread | None = None
-        if relay:
-            self._relay = threading.Thread(
-                target=relay_forever,
-                args=(runtime, self.broker, self._stop),
-                name="wallet-relay",
-                daemon=True,
+        #: The relay and the scheduler: one of each per process that relays.
+        self._threads = [
+            threading.Thread(
+                target=target, args=(runtime, self.broker, self._stop), name=name, daemon=True
             )
+            for target, name in (
+                (relay_forever, "wallet-relay"),
+                (schedule_forever, "wallet-scheduler"),
+            )
+            if relay
+        ]
 
     def start(self) -> Background:
         """Start the worker threads and the relay."""
         self.worker.start()
-        if self._relay is not None:
-            self._relay.start()
-        log.info("background jobs started (relay: %s)", self._relay is not None)
+        for thread in self._threads:
+            thread.start()
+        log.info("background jobs started (relay and scheduler: %s)", bool(self._threads))
         return self
 
     def stop(self) -> None:
         """Stop the relay and the workers, letting running jobs finish."""
         self._stop.set()
-        if self._relay is not None:
-            self._relay.join(timeout=10)
+        for thread in self._threads:
+            thread.join(timeout=10)
         self.worker.stop(timeout=10_000)
         self.broker.close()
 

@@ -1,0 +1,71 @@
+"""An earner on a phone adds badges (files and a link), reads their checks, and re-checks one."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+import uuid
+from pathlib import Path
+
+from tests.e2e.browser import assert_page_is_usable
+from tests.factories import PASSWORD
+from tests.factories import make_user
+from tests.factories import signed_badge
+from tests.issuer_site import IssuerSite
+from tests.issuer_site import hosted_ob2
+from wallet.badges import baking
+from wallet.db import Database
+
+if t.TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+PNG = Path(__file__).parent.parent / "data/vectors/ob2/openbadges-bakery/public_domain_heart.png"
+
+
+def test_add_badges_see_their_checks_and_recheck_a_revoked_one(
+    page: Page, live_server: str, e2e_database_url: str, site: str
+) -> None:
+    email = f"grace-{uuid.uuid4().hex[:8]}@example.org"
+    database = Database(e2e_database_url)
+    with database.session() as session:
+        make_user(session, email=email, display_name="Grace Hopper")
+    database.dispose()
+    files = [
+        {
+            "name": f"{name}.png",
+            "mimeType": "image/png",
+            "buffer": baking.bake_png(
+                PNG.read_bytes(), json.dumps(signed_badge(email, name=name)), standard="ob3"
+            ),
+        }
+        for name in ("Welding", "Painting")
+    ]
+
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").last.click()
+    page.get_by_role("link", name="Add a badge").click()
+    page.get_by_label("Badge files").set_input_files(files)
+    page.get_by_role("button", name="Check and add").click()
+    assert page.get_by_text("2 of 2 badges added.").is_visible()
+    assert page.get_by_role("link", name="Welding").is_visible()
+    assert_page_is_usable(page)
+
+    # The form stays below the results, ready for more.
+    page.get_by_label("Or paste the badge or its link").fill(hosted_ob2(site, email=email))
+    page.get_by_role("button", name="Check and add").click()
+    assert page.get_by_role("heading", name="Robotics").is_visible()
+    assert page.get_by_text("The issuer's own copy was fetched from its address.").is_visible()
+    assert_page_is_usable(page)
+
+    IssuerSite.gone.add("/a/1")
+    page.get_by_role("button", name="Check again now").click()
+    assert page.get_by_text("Checked again just now.").is_visible()
+    assert page.get_by_text("Revoked by its issuer on").is_visible()
+    assert_page_is_usable(page)
+
+    page.get_by_role("link", name="Back to your wallet").click()
+    assert page.get_by_text("Revoked by its issuer on").is_visible()
+    assert page.get_by_role("link", name="Painting").is_visible()
+    assert_page_is_usable(page)
