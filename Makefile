@@ -6,12 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 
-.PHONY: run test test-e2e lint format translations clean help
+.PHONY: run test test-e2e lint format translations bench clean help
 
 help:
 	@echo "make run    set up and run the wallet on embedded defaults (SQLite, embedded Redis, demo data)"
 	@echo "make test   set up and run the test suite"
 	@echo "make lint   ruff check, ruff format --check, mypy"
+	@echo "make bench  verification throughput, then ours against the reference validator"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version' 
@@ -41,6 +42,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check wallet tests bench migrations
 	$(BIN)/ruff format --check wallet tests bench migrations
 	$(BIN)/mypy
+
+# bench/reference.py builds bench/.venv-openbadges on its first run (about a minute).
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/verify.py
+	$(BIN)/python bench/reference.py
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix wallet tests bench migrations
