@@ -61,7 +61,7 @@ def add_award(
         issued_at=_timestamp(summary.get("issued")),
         expires_at=_timestamp(summary.get("expires")),
         verification_status=report.status,
-        verification=report.to_json(),
+        verification=report.to_json(translatable=True),
         verified_at=report.checked_at,
     )
     session.add(award)
