@@ -96,7 +96,9 @@ def expired_token(secret: str, purpose: str, data: dict[str, t.Any], age: int = 
     return URLSafeTimedSerializer(secret, salt=purpose, signer=_Past).dumps(data)
 
 
-def signed_badge(recipient: str, *, name: str = "Robotics") -> dict[str, t.Any]:
+def signed_badge(
+    recipient: str, *, name: str = "Robotics", expires: dt.datetime | None = None
+) -> dict[str, t.Any]:
     """Return an OB 3.0 badge for ``recipient``, signed by a fresh did:key issuer (offline)."""
     private = Ed25519PrivateKey.generate()
     multibase = (
@@ -114,6 +116,7 @@ def signed_badge(recipient: str, *, name: str = "Robotics") -> dict[str, t.Any]:
         criteria="Build a robot.",
         achievement_type="Course",
         issued=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        expires=expires,
     )
     return proofs.sign(
         credential,

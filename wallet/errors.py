@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from wallet.messages import Message
+
 
 class WalletError(Exception):
     """Base of every error a service raises on purpose.
 
-    :param message: a sentence the person who caused it can act on (already translated).
+    :param message: a sentence the person who caused it can act on: already translated, or a
+        ``Message`` (pure code cannot translate) that a report or a page translates when shown.
     :param field: the form field or JSON member the error is about, when there is one.
     """
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = Message.of(message)
         self.field = field
 
 

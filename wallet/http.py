@@ -32,6 +32,9 @@ from requests_hardened.ip_filter import InvalidIPAddress
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
+from wallet.messages import N_
+from wallet.messages import Message
+
 #: Size caps by kind of document.
 JSON_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
@@ -47,8 +50,13 @@ class FetchError(Exception):
 
     def __init__(self, message: str, *, url: str = "") -> None:
         super().__init__(message)
-        self.message = message
+        #: A ``Message``, so a verification report can show it in the earner's language.
+        self.message = Message.of(message)
         self.url = url
+
+
+def _too_large(max_bytes: int) -> Message:
+    return Message(N_("The document is larger than %(size)s KB."), size=max_bytes // 1024)
 
 
 class BlockedURL(FetchError):
@@ -178,20 +186,22 @@ class HttpClient:
     def check_url(self, url: str) -> None:
         """Raise ``BlockedURL`` unless ``url`` may be fetched (before any DNS lookup)."""
         if len(url) > MAX_URL_LENGTH:
-            raise BlockedURL("The address is too long.", url=url[:100])
+            raise BlockedURL(N_("The address is too long."), url=url[:100])
         try:
             parts = urlsplit(url)
             port = parts.port
         except ValueError as error:
-            raise BlockedURL("The address is not a valid web address.", url=url) from error
+            raise BlockedURL(N_("The address is not a valid web address."), url=url) from error
         if parts.scheme not in _DEFAULT_PORTS:
-            raise BlockedURL("Only http and https addresses can be fetched.", url=url)
+            raise BlockedURL(N_("Only http and https addresses can be fetched."), url=url)
         if not parts.hostname:
-            raise BlockedURL("The address has no host name.", url=url)
+            raise BlockedURL(N_("The address has no host name."), url=url)
         if parts.username is not None or parts.password is not None:
-            raise BlockedURL("Addresses with a user name or password are not fetched.", url=url)
+            raise BlockedURL(N_("Addresses with a user name or password are not fetched."), url=url)
         if port not in (None, _DEFAULT_PORTS[parts.scheme]) and not self.settings.allow_loopback:
-            raise BlockedURL("Only the standard web ports (80 and 443) can be fetched.", url=url)
+            raise BlockedURL(
+                N_("Only the standard web ports (80 and 443) can be fetched."), url=url
+            )
 
     def _exchange(
         self,
@@ -215,13 +225,13 @@ class HttpClient:
                     if response.is_redirect:
                         if not follow_redirects:
                             raise TooManyRedirects(
-                                "The server redirected the request, which is not allowed here.",
+                                N_("The server redirected the request, which is not allowed here."),
                                 url=url,
                             )
                         url = urljoin(url, response.headers.get("Location", ""))
                         continue
                     return self._read(response, url, accept, max_bytes, deadline)
-        raise TooManyRedirects("The server redirected too many times.", url=url)
+        raise TooManyRedirects(N_("The server redirected too many times."), url=url)
 
     def _send(
         self,
@@ -237,14 +247,14 @@ class HttpClient:
             )
         except InvalidIPAddress as error:
             raise BlockedURL(
-                "The address points into a private network, which is never fetched.", url=url
+                N_("The address points into a private network, which is never fetched."), url=url
             ) from error
         except requests.Timeout as error:
-            raise FetchTimeout("The server did not answer in time.", url=url) from error
+            raise FetchTimeout(N_("The server did not answer in time."), url=url) from error
         except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema) as error:
-            raise BlockedURL("The address is not a valid web address.", url=url) from error
+            raise BlockedURL(N_("The address is not a valid web address."), url=url) from error
         except (requests.ConnectionError, requests.RequestException) as error:
-            raise ConnectionFailed("The server could not be reached.", url=url) from error
+            raise ConnectionFailed(N_("The server could not be reached."), url=url) from error
 
     def _read(
         self,
@@ -256,37 +266,54 @@ class HttpClient:
     ) -> Fetched:
         if response.status_code >= 400:
             raise HTTPStatusError(
-                f"The server answered with an error ({response.status_code}).",
+                Message(
+                    N_("The server answered with an error (%(status)s)."),
+                    status=response.status_code,
+                ),
                 url=url,
                 status=response.status_code,
             )
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if accept and content_type not in {kind.lower() for kind in accept}:
+            expected = " or ".join(accept)
             raise BadContentType(
-                f"Expected {' or '.join(accept)} but the server sent {content_type or 'nothing'}.",
+                Message(
+                    N_("Expected %(expected)s but the server sent %(sent)s."),
+                    expected=expected,
+                    sent=content_type,
+                )
+                if content_type
+                else Message(
+                    N_("Expected %(expected)s but the server sent no content type."),
+                    expected=expected,
+                ),
                 url=url,
             )
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > max_bytes:
-            raise TooLarge(f"The document is larger than {max_bytes // 1024} KB.", url=url)
+            raise TooLarge(_too_large(max_bytes), url=url)
         chunks: list[bytes] = []
         size = 0
         try:
             while True:
                 if time.monotonic() > deadline:
-                    raise FetchTimeout("The server took too long to send the document.", url=url)
+                    raise FetchTimeout(
+                        N_("The server took too long to send the document."), url=url
+                    )
                 # read1 returns as soon as some bytes arrive, so the deadline is checked often.
                 chunk = response.raw.read1(_CHUNK, decode_content=True)
                 if not chunk:
                     break
                 size += len(chunk)
                 if size > max_bytes:
-                    raise TooLarge(f"The document is larger than {max_bytes // 1024} KB.", url=url)
+                    raise TooLarge(_too_large(max_bytes), url=url)
                 chunks.append(chunk)
         except (requests.Timeout, TimeoutError, Urllib3Timeout) as error:
-            raise FetchTimeout("The server took too long to send the document.", url=url) from error
+            raise FetchTimeout(
+                N_("The server took too long to send the document."), url=url
+            ) from error
         except (OSError, Urllib3Error) as error:
-            raise ConnectionFailed("The connection broke while reading.", url=url) from error
+            raise ConnectionFailed(N_("The connection broke while reading."), url=url) from error
         return Fetched(
             url=url,
             status=response.status_code,

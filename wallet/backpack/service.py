@@ -53,7 +53,7 @@ def add_award(
         issued_at=report.issued_at,
         expires_at=report.expires_at,
         verification_status=report.status,
-        verification=report.to_json(),
+        verification=report.to_json(translatable=True),
         verified_at=report.checked_at,
     )
     session.add(award)
@@ -141,7 +141,7 @@ def _reverify(session: Session, award_id: int, *, fetch: Fetch, base_url: str) -
     original, user_id = award.original, award.user_id
     report = verify(original, fetch=fetch, recipients=_verified_addresses(session, user_id))
     award = session.get_one(Award, award_id)
-    award.verification = report.to_json()
+    award.verification = report.to_json(translatable=True)
     award.verification_status = report.status
     award.verified_at = report.checked_at
     if report.expires_at is not None:

@@ -29,6 +29,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from wallet.errors import Invalid
+from wallet.messages import N_
 
 #: Largest image accepted.
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -85,7 +86,7 @@ def classify(text: str) -> TextKind:
         return "jws"
     if stripped.lower().startswith(("https://", "http://")) and not _CONTROL.search(stripped):
         return "url"
-    raise BakingError("The image holds something that is neither a badge nor a link to one.")
+    raise BakingError(N_("The image holds something that is neither a badge nor a link to one."))
 
 
 def _is_vc_jwt(token: str) -> bool:
@@ -115,7 +116,7 @@ def extract(data: bytes) -> Baked:
         return extract_png(data)
     if looks_like_svg(data):
         return extract_svg(data)
-    raise BakingError("This file is not a PNG or SVG image.")
+    raise BakingError(N_("This file is not a PNG or SVG image."))
 
 
 def looks_like_svg(data: bytes) -> bool:
@@ -126,26 +127,26 @@ def looks_like_svg(data: bytes) -> bool:
 
 def _chunks(data: bytes) -> t.Iterator[tuple[bytes, bytes]]:
     if len(data) > MAX_IMAGE_BYTES:
-        raise BakingError("The image is larger than 5 MB.")
+        raise BakingError(N_("The image is larger than 5 MB."))
     if not data.startswith(PNG_SIGNATURE):
-        raise BakingError("This file is not a PNG image.")
+        raise BakingError(N_("This file is not a PNG image."))
     offset = len(PNG_SIGNATURE)
     while offset < len(data):
         if offset + 8 > len(data):
-            raise BakingError("The PNG image is cut short.")
+            raise BakingError(N_("The PNG image is cut short."))
         length, kind = struct.unpack(">I4s", data[offset : offset + 8])
         end = offset + 8 + length + 4
         if end > len(data):
-            raise BakingError("The PNG image is cut short.")
+            raise BakingError(N_("The PNG image is cut short."))
         body = data[offset + 8 : offset + 8 + length]
         (crc,) = struct.unpack(">I", data[end - 4 : end])
         if zlib.crc32(kind + body) != crc:
-            raise BakingError("The PNG image is damaged (a checksum does not match).")
+            raise BakingError(N_("The PNG image is damaged (a checksum does not match)."))
         yield kind, body
         if kind == b"IEND":
             return
         offset = end
-    raise BakingError("The PNG image is cut short.")
+    raise BakingError(N_("The PNG image is cut short."))
 
 
 def _inflate(compressed: bytes) -> bytes:
@@ -153,33 +154,33 @@ def _inflate(compressed: bytes) -> bytes:
     try:
         text = inflater.decompress(compressed, MAX_TEXT_BYTES + 1)
     except zlib.error as error:
-        raise BakingError("The badge text in the PNG image is damaged.") from error
+        raise BakingError(N_("The badge text in the PNG image is damaged.")) from error
     if len(text) > MAX_TEXT_BYTES or inflater.unconsumed_tail:
-        raise BakingError("The badge text in the PNG image is too large.")
+        raise BakingError(N_("The badge text in the PNG image is too large."))
     return text
 
 
 def _itxt_text(body: bytes) -> tuple[bytes, bytes]:
     keyword, _, rest = body.partition(b"\x00")
     if len(rest) < 2:
-        raise BakingError("The badge text in the PNG image is damaged.")
+        raise BakingError(N_("The badge text in the PNG image is damaged."))
     compressed, method, rest = rest[0], rest[1], rest[2:]
     _language, _, rest = rest.partition(b"\x00")
     _translated, _, text = rest.partition(b"\x00")
     if compressed:
         if method != 0:
-            raise BakingError("The badge text in the PNG image uses an unknown compression.")
+            raise BakingError(N_("The badge text in the PNG image uses an unknown compression."))
         text = _inflate(text)
     return keyword, text
 
 
 def _decode(raw: bytes, encoding: str) -> str:
     if len(raw) > MAX_TEXT_BYTES:
-        raise BakingError("The badge text in the image is too large.")
+        raise BakingError(N_("The badge text in the image is too large."))
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as error:
-        raise BakingError("The badge text in the PNG image is not valid text.") from error
+        raise BakingError(N_("The badge text in the PNG image is not valid text.")) from error
 
 
 def extract_png(data: bytes) -> Baked:
@@ -194,13 +195,13 @@ def extract_png(data: bytes) -> Baked:
         elif kind == b"tEXt" and keyword == OB2_KEYWORD:
             legacy.append(_decode(value, "latin-1"))
     if len(found) > 1 or (not found and len(legacy) > 1):
-        raise BakingError("The PNG image holds more than one badge; a baked image holds one.")
+        raise BakingError(N_("The PNG image holds more than one badge; a baked image holds one."))
     if found:
         keyword, found_text = found[0]
         return _baked(found_text, "ob3" if keyword == OB3_KEYWORD else "ob2")
     if legacy:
         return _baked(legacy[0], "ob2")
-    raise BakingError("This PNG image has no badge baked into it.")
+    raise BakingError(N_("This PNG image has no badge baked into it."))
 
 
 def _is_active(tag: str, attrib: dict[str, str]) -> bool:
@@ -234,9 +235,9 @@ class _SvgScan:
         self.depth += 1
         self.elements += 1
         if self.depth > MAX_SVG_DEPTH:
-            raise BakingError("The SVG image is nested too deeply to be a badge.")
+            raise BakingError(N_("The SVG image is nested too deeply to be a badge."))
         if self.elements > MAX_SVG_ELEMENTS:
-            raise BakingError("The SVG image has too many parts to be a badge.")
+            raise BakingError(N_("The SVG image has too many parts to be a badge."))
         if self.root is None:
             self.root = tag.rsplit("}", 1)[-1]
         self.active = self.active or _is_active(tag, attrib)
@@ -244,7 +245,7 @@ class _SvgScan:
         if namespace in _NAMESPACES and local in ("assertion", "credential"):
             if self._capture_depth:
                 raise BakingError(
-                    "The SVG image holds more than one badge; a baked image holds one."
+                    N_("The SVG image holds more than one badge; a baked image holds one.")
                 )
             self._capture_depth = self.depth
             self._standard = "ob3" if local == "credential" else "ob2"
@@ -261,7 +262,7 @@ class _SvgScan:
         if self._capture_depth and self.depth == self._capture_depth and not self._verify:
             self._size += len(text)
             if self._size > MAX_TEXT_BYTES:
-                raise BakingError("The badge text in the image is too large.")
+                raise BakingError(N_("The badge text in the image is too large."))
             self._parts.append(text)
 
     def close(self) -> None:
@@ -270,7 +271,7 @@ class _SvgScan:
 
 def _scan_svg(data: bytes) -> _SvgScan:
     if len(data) > MAX_IMAGE_BYTES:
-        raise BakingError("The image is larger than 5 MB.")
+        raise BakingError(N_("The image is larger than 5 MB."))
     scan = _SvgScan()
     parser = DefusedXMLParser(target=scan)
     try:
@@ -278,12 +279,12 @@ def _scan_svg(data: bytes) -> _SvgScan:
         parser.close()
     except DefusedXmlException as error:
         raise BakingError(
-            "The SVG image declares XML entities or external references, which we never read."
+            N_("The SVG image declares XML entities or external references, which we never read.")
         ) from error
     except (ParseError, ValueError, LookupError) as error:
-        raise BakingError("The SVG image is not well-formed XML.") from error
+        raise BakingError(N_("The SVG image is not well-formed XML.")) from error
     if scan.root != "svg":
-        raise BakingError("This file is not an SVG image.")
+        raise BakingError(N_("This file is not an SVG image."))
     return scan
 
 
@@ -291,9 +292,9 @@ def extract_svg(data: bytes) -> Baked:
     """Return the credential baked into an SVG image."""
     scan = _scan_svg(data)
     if len(scan.found) > 1:
-        raise BakingError("The SVG image holds more than one badge; a baked image holds one.")
+        raise BakingError(N_("The SVG image holds more than one badge; a baked image holds one."))
     if not scan.found or not scan.found[0][1].strip():
-        raise BakingError("This SVG image has no badge baked into it.")
+        raise BakingError(N_("This SVG image has no badge baked into it."))
     standard, text = scan.found[0]
     return _baked(text, standard, active=scan.active)
 
@@ -304,10 +305,10 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 
 def _bakeable(payload: str, standard: Standard) -> TextKind:
     if len(payload.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
-        raise BakingError("The badge text is too large to bake into an image.")
+        raise BakingError(N_("The badge text is too large to bake into an image."))
     kind = classify(payload)
     if standard == "ob3" and kind == "url":
-        raise BakingError("An Open Badges 3.0 image carries the credential itself, not a link.")
+        raise BakingError(N_("An Open Badges 3.0 image carries the credential itself, not a link."))
     return kind
 
 
@@ -359,7 +360,7 @@ def bake_svg(svg: bytes, payload: str, standard: Standard = "ob2") -> bytes:
         None,
     )
     if match is None:
-        raise BakingError("This file is not an SVG image.")
+        raise BakingError(N_("This file is not an SVG image."))
     opening = match.group(0)
     declared = _OB_NAMESPACE.search(opening)
     own_namespace = ""
@@ -375,10 +376,10 @@ def bake_svg(svg: bytes, payload: str, standard: Standard = "ob2") -> bytes:
         baked = f'<openbadges:{element}{own_namespace} verify="{attribute}"/>'
     result = cleaned[: match.start()] + opening + baked.encode() + cleaned[match.end() :]
     if len(result) > MAX_IMAGE_BYTES:
-        raise BakingError("The baked image would be larger than 5 MB.")
+        raise BakingError(N_("The baked image would be larger than 5 MB."))
     # Read it back: an SVG laid out in a way our splice does not expect must not leave with a
     # badge other readers would see differently (two elements, a broken document).
     scan = _scan_svg(result)
     if [found.strip() for _standard, found in scan.found] != [text]:
-        raise BakingError("This SVG image cannot be baked: its layout is unusual.")
+        raise BakingError(N_("This SVG image cannot be baked: its layout is unusual."))
     return result

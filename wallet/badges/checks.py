@@ -8,6 +8,8 @@ import typing as t
 from wallet.badges import formats
 from wallet.badges import ob2
 from wallet.errors import Invalid
+from wallet.messages import N_
+from wallet.messages import Message
 
 if t.TYPE_CHECKING:
     from wallet.badges.report import Report
@@ -28,7 +30,7 @@ def fetch_json(fetch: Fetch, url: str) -> dict[str, t.Any]:
     fetched = fetch(url, accept=JSON_TYPES)
     document = formats.parse_json(fetched.content)
     if not isinstance(document, dict):
-        raise Invalid("The issuer's document is not a JSON object.")
+        raise Invalid(N_("The issuer's document is not a JSON object."))
     return document
 
 
@@ -37,13 +39,25 @@ def check_dates(
 ) -> None:
     """Fail a badge dated in the future or already expired."""
     if issued and issued > now + dt.timedelta(minutes=5):
-        report.add("validity", "fail", f"The badge is dated in the future ({issued:%Y-%m-%d}).")
+        report.add(
+            "validity",
+            "fail",
+            Message(N_("The badge is dated in the future (%(date)s)."), date=f"{issued:%Y-%m-%d}"),
+        )
     elif expires and expires < now:
-        report.add("validity", "fail", f"The badge expired on {expires:%Y-%m-%d}.")
+        report.add(
+            "validity",
+            "fail",
+            Message(N_("The badge expired on %(date)s."), date=f"{expires:%Y-%m-%d}"),
+        )
     elif expires:
-        report.add("validity", "pass", f"The badge is valid until {expires:%Y-%m-%d}.")
+        report.add(
+            "validity",
+            "pass",
+            Message(N_("The badge is valid until %(date)s."), date=f"{expires:%Y-%m-%d}"),
+        )
     else:
-        report.add("validity", "pass", "The badge does not expire.")
+        report.add("validity", "pass", N_("The badge does not expire."))
 
 
 def check_recipient(
@@ -51,15 +65,17 @@ def check_recipient(
 ) -> None:
     """Compare the badge's recipient with the earner's verified identifiers."""
     if not recipients:
-        report.add("recipient", "skip", "No address to compare the recipient with was given.")
+        report.add("recipient", "skip", N_("No address to compare the recipient with was given."))
     elif recipient is None:
-        report.add("recipient", "warn", "The badge does not say who it was awarded to.")
+        report.add("recipient", "warn", N_("The badge does not say who it was awarded to."))
     elif ob2.recipient_matches(recipient, recipients):
-        report.add("recipient", "pass", "The badge was awarded to one of your addresses.")
+        report.add("recipient", "pass", N_("The badge was awarded to one of your addresses."))
     else:
         report.add(
             "recipient",
             "fail",
-            "The badge was awarded to an address that is not on your account. "
-            "Add and verify that address to claim it.",
+            N_(
+                "The badge was awarded to an address that is not on your account. "
+                "Add and verify that address to claim it."
+            ),
         )

@@ -13,6 +13,8 @@ import typing as t
 from dataclasses import dataclass
 
 from wallet.errors import Invalid
+from wallet.messages import N_
+from wallet.messages import Message
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UNIX = re.compile(r"^-?\d{1,11}$")
@@ -27,26 +29,63 @@ class Problem:
 
     #: The JSON member, dotted for nested ones (``recipient.identity``); empty for the document.
     field: str
-    #: What is wrong, as the end of a sentence ("it is missing").
+    #: What is wrong, as the end of a sentence ("it is missing"), marked with ``N_``.
     message: str
     missing: bool = False
 
 
+#: Per document a parser reads: its sentences for missing fields, a bad field, a bad document.
+#: Whole sentences rather than "The %(what)s", so each language can get its grammar right.
+_SENTENCES: dict[str, tuple[str, str, str]] = {
+    "badge": (
+        N_("The badge is missing required fields: %(fields)s."),
+        N_("The badge's %(field)s is not valid: %(problem)s."),
+        N_("The badge is not valid: %(problem)s."),
+    ),
+    "badge description": (
+        N_("The badge description is missing required fields: %(fields)s."),
+        N_("The badge description's %(field)s is not valid: %(problem)s."),
+        N_("The badge description is not valid: %(problem)s."),
+    ),
+    "issuer": (
+        N_("The issuer is missing required fields: %(fields)s."),
+        N_("The issuer's %(field)s is not valid: %(problem)s."),
+        N_("The issuer is not valid: %(problem)s."),
+    ),
+    "issuer key": (
+        N_("The issuer key is missing required fields: %(fields)s."),
+        N_("The issuer key's %(field)s is not valid: %(problem)s."),
+        N_("The issuer key is not valid: %(problem)s."),
+    ),
+}
+
+
 class FieldsError(Invalid):
-    """A document lacks required fields or has malformed ones; ``problems`` names each."""
+    """A document lacks required fields or has malformed ones; ``problems`` names each.
+
+    :param what: the document: ``badge``, ``badge description``, ``issuer`` or ``issuer key``.
+    """
 
     def __init__(self, what: str, problems: t.Sequence[Problem]) -> None:
         self.problems = tuple(problems)
+        # Sub-documents (criteria, alignment) report through their parent, so this is a fallback.
+        missing_fields, bad_field, bad_document = _SENTENCES.get(what, _SENTENCES["badge"])
         missing = [problem.field for problem in self.problems if problem.missing]
         sentences = []
         if missing:
-            sentences.append(f"The {what} is missing required fields: {', '.join(missing)}.")
+            sentences.append(Message(missing_fields, fields=", ".join(missing)))
         for problem in self.problems:
             if problem.missing:
                 continue
-            subject = f"The {what}'s {problem.field}" if problem.field else f"The {what}"
-            sentences.append(f"{subject} is not valid: {problem.message}.")
-        super().__init__(" ".join(sentences), field=self.problems[0].field or None)
+            reason = Message.of(problem.message)
+            if problem.field:
+                sentences.append(Message(bad_field, field=problem.field, problem=reason))
+            else:
+                sentences.append(Message(bad_document, problem=reason))
+        # This template only joins the sentences: there is nothing in it to translate.
+        super().__init__(
+            Message("%(sentences)s", sentences=sentences), field=self.problems[0].field or None
+        )
 
 
 def parse_timestamp(value: t.Any, name: str = "date") -> dt.datetime:
@@ -59,7 +98,7 @@ def parse_timestamp(value: t.Any, name: str = "date") -> dt.datetime:
     elif isinstance(value, str):
         text = value.strip()
     else:
-        raise Invalid(f"The badge's {name} date is missing or not a date.")
+        raise Invalid(Message(N_("The badge's %(name)s date is missing or not a date."), name=name))
     try:
         if _UNIX.match(text):
             parsed = dt.datetime.fromtimestamp(int(text), dt.UTC)
@@ -71,9 +110,21 @@ def parse_timestamp(value: t.Any, name: str = "date") -> dt.datetime:
                 parsed = parsed.replace(tzinfo=dt.UTC)
             parsed = parsed.astimezone(dt.UTC)
     except (ValueError, OverflowError, OSError) as error:
-        raise Invalid(f"The badge's {name} date ({text[:40]}) is not a date.") from error
+        raise Invalid(
+            Message(
+                N_("The badge's %(name)s date (%(value)s) is not a date."),
+                name=name,
+                value=text[:40],
+            )
+        ) from error
     if not _EARLIEST <= parsed < _LATEST:
-        raise Invalid(f"The badge's {name} date ({text[:40]}) is out of range.")
+        raise Invalid(
+            Message(
+                N_("The badge's %(name)s date (%(value)s) is out of range."),
+                name=name,
+                value=text[:40],
+            )
+        )
     return parsed
 
 
@@ -128,7 +179,7 @@ class Reader:
         """Return field ``name``, recording a problem if it is missing or not text."""
         value = self.optional_text(name)
         if value is None:
-            self._missing_or_wrong(name, "it must be text")
+            self._missing_or_wrong(name, N_("it must be text"))
         return value or ""
 
     def optional_iri(self, name: str) -> str | None:
@@ -139,7 +190,7 @@ class Reader:
         """Return field ``name`` as an IRI, recording a problem if it is missing."""
         value = self.optional_iri(name)
         if value is None:
-            self._missing_or_wrong(name, "it must be a link or an object with an id")
+            self._missing_or_wrong(name, N_("it must be a link or an object with an id"))
         return value or ""
 
     def iris(self, name: str) -> tuple[str, ...]:
@@ -153,16 +204,16 @@ class Reader:
         name = next((n for n in names if self.document.get(n) not in (None, "")), None)
         if name is None:
             if required:
-                self.problem(names[0], "it is missing", missing=True)
+                self.problem(names[0], N_("it is missing"), missing=True)
             return None
         try:
             return parse_timestamp(self.document[name], name)
         except Invalid:
-            self.problem(name, "it is not a date (ISO 8601, for example 2024-05-01T12:00:00Z)")
+            self.problem(name, N_("it is not a date (ISO 8601, for example 2024-05-01T12:00:00Z)"))
             return None
 
     def _missing_or_wrong(self, name: str, message: str) -> None:
         if self.document.get(name) in (None, "", [], {}):
-            self.problem(name, "it is missing", missing=True)
+            self.problem(name, N_("it is missing"), missing=True)
         else:
             self.problem(name, message)

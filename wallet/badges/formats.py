@@ -20,6 +20,8 @@ from dataclasses import field
 
 from wallet.badges import baking
 from wallet.errors import Invalid
+from wallet.messages import N_
+from wallet.messages import Message
 
 #: Largest JSON document or JWS accepted.
 MAX_JSON_BYTES = 2 * 1024 * 1024
@@ -55,10 +57,10 @@ Format = t.Literal[
 
 #: Formats that are not an award by themselves; the earner needs to be told what to bring instead.
 NOT_AN_AWARD: dict[str, str] = {
-    "ob2-badgeclass": "This is a badge's description (a BadgeClass), not an award to someone.",
-    "ob2-issuer": "This is an issuer's profile, not an award.",
-    "ob3-endorsement": "This is an endorsement of a badge or an issuer, not an award.",
-    "other-vc": "This is a verifiable credential, but not an Open Badge or a CLR.",
+    "ob2-badgeclass": N_("This is a badge's description (a BadgeClass), not an award to someone."),
+    "ob2-issuer": N_("This is an issuer's profile, not an award."),
+    "ob3-endorsement": N_("This is an endorsement of a badge or an issuer, not an award."),
+    "other-vc": N_("This is a verifiable credential, but not an Open Badge or a CLR."),
 }
 
 _VC_FORMATS = ("ob3-credential", "clr-credential", "presentation", "ob3-endorsement", "other-vc")
@@ -95,19 +97,25 @@ def _no_duplicates(pairs: list[tuple[str, t.Any]]) -> dict[str, t.Any]:
     result: dict[str, t.Any] = {}
     for key, value in pairs:
         if key in result:
-            raise FormatError(f'The JSON names "{key[:40]}" twice; a credential names it once.')
+            raise FormatError(
+                Message(
+                    N_('The JSON names "%(key)s" twice; a credential names it once.'), key=key[:40]
+                )
+            )
         result[key] = value
     return result
 
 
 def _refuse_constant(name: str) -> t.NoReturn:
-    raise FormatError(f"The JSON holds {name}, which is not a number JSON allows.")
+    raise FormatError(
+        Message(N_("The JSON holds %(value)s, which is not a number JSON allows."), value=name)
+    )
 
 
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise FormatError("The JSON holds a number too large to represent.")
+        raise FormatError(N_("The JSON holds a number too large to represent."))
     return value
 
 
@@ -127,7 +135,7 @@ def _check_text(value: t.Any) -> None:
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError as error:
-                raise FormatError("The JSON holds text that is not valid Unicode.") from error
+                raise FormatError(N_("The JSON holds text that is not valid Unicode.")) from error
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
@@ -139,14 +147,14 @@ def parse_json(data: bytes | str) -> t.Any:
     """Parse untrusted JSON within the caps; raise ``FormatError`` with the reason."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_JSON_BYTES:
-        raise FormatError("The document is larger than 2 MB.")
+        raise FormatError(N_("The document is larger than 2 MB."))
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
-        raise FormatError("The text is not valid JSON (it is not UTF-8 text).") from error
+        raise FormatError(N_("The text is not valid JSON (it is not UTF-8 text).")) from error
     # Checked before parsing, so a hostile document is refused without recursing into it.
     if _nesting(text) > MAX_DEPTH:
-        raise FormatError("The JSON is nested too deeply to be a credential.")
+        raise FormatError(N_("The JSON is nested too deeply to be a credential."))
     try:
         value = json.loads(
             text,
@@ -155,11 +163,11 @@ def parse_json(data: bytes | str) -> t.Any:
             parse_float=_finite,
         )
     except RecursionError as error:
-        raise FormatError("The JSON is nested too deeply to be a credential.") from error
+        raise FormatError(N_("The JSON is nested too deeply to be a credential.")) from error
     except ValueError as error:
         if isinstance(error, FormatError):
             raise
-        raise FormatError("The text is not valid JSON.") from error
+        raise FormatError(N_("The text is not valid JSON.")) from error
     _check_text(value)
     return value
 
@@ -168,10 +176,10 @@ def _b64_json(segment: str) -> dict[str, t.Any]:
     try:
         decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
     except (binascii.Error, ValueError) as error:
-        raise FormatError("The signed text is damaged (not base64url).") from error
+        raise FormatError(N_("The signed text is damaged (not base64url).")) from error
     value = parse_json(decoded)
     if not isinstance(value, dict):
-        raise FormatError("The signed text does not hold a JSON object.")
+        raise FormatError(N_("The signed text does not hold a JSON object."))
     return value
 
 
@@ -229,8 +237,10 @@ def classify_document(document: dict[str, t.Any]) -> Format:
     if "VerifiableCredential" in types:
         return "other-vc"
     raise FormatError(
-        "This JSON is not an Open Badge: it has no recognisable type "
-        "(Assertion, OpenBadgeCredential, ClrCredential)."
+        N_(
+            "This JSON is not an Open Badge: it has no recognisable type "
+            "(Assertion, OpenBadgeCredential, ClrCredential)."
+        )
     )
 
 
@@ -254,17 +264,17 @@ def detect(data: bytes | str) -> Detected:
     if baking.looks_like_svg(raw):
         return Detected(format="svg")
     if len(raw) > MAX_JSON_BYTES:
-        raise FormatError("The document is larger than 2 MB.")
+        raise FormatError(N_("The document is larger than 2 MB."))
     try:
         text = raw.decode("utf-8").lstrip("\ufeff").strip()
     except UnicodeDecodeError as error:
-        raise FormatError("This is neither an image, a link, nor badge text.") from error
+        raise FormatError(N_("This is neither an image, a link, nor badge text.")) from error
     if not text:
-        raise FormatError("There is nothing to import: the text is empty.")
+        raise FormatError(N_("There is nothing to import: the text is empty."))
     if text.startswith("{"):
         document = parse_json(text)
         if not isinstance(document, dict):
-            raise FormatError("The text is not valid JSON.")
+            raise FormatError(N_("The text is not valid JSON."))
         return describe(document, text)
     if text.lower().startswith(("https://", "http://")):
         return Detected(format="url", text=_url(text))
@@ -290,13 +300,13 @@ def _detect_jws(text: str) -> Detected:
 
 def _url(text: str) -> str:
     if len(text) > MAX_URL_LENGTH or any(char.isspace() for char in text):
-        raise FormatError("This link is not a single web address.")
+        raise FormatError(N_("This link is not a single web address."))
     try:
         host = urllib.parse.urlsplit(text).hostname
     except ValueError as error:
-        raise FormatError("This link is not a valid web address.") from error
+        raise FormatError(N_("This link is not a valid web address.")) from error
     if not host:
-        raise FormatError("This link does not name a web site.")
+        raise FormatError(N_("This link does not name a web site."))
     return text
 
 
@@ -305,5 +315,5 @@ def _text_kind(text: str) -> str:
         return baking.classify(text)
     except baking.BakingError as error:
         raise FormatError(
-            "This is neither an image, a link, nor badge text (JSON or a signed JWS)."
+            N_("This is neither an image, a link, nor badge text (JSON or a signed JWS).")
         ) from error

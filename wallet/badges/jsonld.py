@@ -18,6 +18,8 @@ from pathlib import Path
 from pyld import jsonld
 
 from wallet.errors import Invalid
+from wallet.messages import N_
+from wallet.messages import Message
 
 CONTEXTS = Path(__file__).parent / "contexts"
 _CANON = {"algorithm": "URDNA2015", "format": "application/n-quads"}
@@ -51,7 +53,9 @@ def load_document(url: str, options: dict[str, t.Any] | None = None) -> dict[str
     name = _index().get(url)
     if name is None:
         raise ContextUnavailable(
-            f"The credential uses a vocabulary we cannot read here ({url[:100]})."
+            Message(
+                N_("The credential uses a vocabulary we cannot read here (%(url)s)."), url=url[:100]
+            )
         )
     return {
         "contentType": "application/ld+json",
@@ -72,7 +76,7 @@ def _cause(error: BaseException) -> Invalid:
         if isinstance(seen, Invalid):
             return seen
         seen = seen.__cause__ or seen.__context__
-    return Invalid("The credential is not valid JSON-LD, so its data cannot be read.")
+    return Invalid(N_("The credential is not valid JSON-LD, so its data cannot be read."))
 
 
 def _is_absolute(iri: str) -> bool:
@@ -120,12 +124,19 @@ def expand(document: dict[str, t.Any]) -> list[t.Any]:
     except (jsonld.JsonLdError, Invalid) as error:
         raise _cause(error) from error
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError) as error:
-        raise Invalid("The credential is not valid JSON-LD, so its data cannot be read.") from error
+        raise Invalid(
+            N_("The credential is not valid JSON-LD, so its data cannot be read.")
+        ) from error
     undefined = sorted(set(dropped + _relative_iris(expanded)))
     if undefined:
         raise UndefinedTerms(
-            "The credential uses terms no vocabulary defines, so its signature cannot be "
-            "trusted to cover them: " + ", ".join(undefined[:5])
+            Message(
+                N_(
+                    "The credential uses terms no vocabulary defines, so its signature cannot be "
+                    "trusted to cover them: %(terms)s"
+                ),
+                terms=", ".join(undefined[:5]),
+            )
         )
     return expanded
 
@@ -140,4 +151,6 @@ def canonize(document: dict[str, t.Any]) -> str:
     except jsonld.JsonLdError as error:
         raise _cause(error) from error
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError) as error:
-        raise Invalid("The credential is not valid JSON-LD, so its data cannot be read.") from error
+        raise Invalid(
+            N_("The credential is not valid JSON-LD, so its data cannot be read.")
+        ) from error

@@ -12,6 +12,7 @@ import typing as t
 import base58
 
 from wallet.errors import Invalid
+from wallet.messages import N_
 
 #: multicodec prefix of an Ed25519 public key.
 ED25519_PREFIX = b"\xed\x01"
@@ -24,26 +25,26 @@ class KeyProblem(Invalid):
 def multibase_ed25519(value: str) -> bytes:
     """Return the 32 raw bytes of an Ed25519 key in multibase (``z`` + base58btc, multicodec)."""
     if not value.startswith("z"):
-        raise KeyProblem("The key is not in the multibase form we read (z...).")
+        raise KeyProblem(N_("The key is not in the multibase form we read (z...)."))
     try:
         raw = base58.b58decode(value[1:])
     except ValueError as error:
-        raise KeyProblem("The key is damaged (not base58).") from error
+        raise KeyProblem(N_("The key is damaged (not base58).")) from error
     if raw[:2] == ED25519_PREFIX and len(raw) == 34:
         return raw[2:]
     if len(raw) == 32:
         return raw
-    raise KeyProblem("The key is not an Ed25519 key.")
+    raise KeyProblem(N_("The key is not an Ed25519 key."))
 
 
 def did_key_ed25519(did_url: str) -> bytes:
     """Return the Ed25519 key a ``did:key`` (or its URL with a fragment) names."""
     did, _, fragment = did_url.partition("#")
     if not did.startswith("did:key:"):
-        raise KeyProblem("This is not a did:key identifier.")
+        raise KeyProblem(N_("This is not a did:key identifier."))
     method_specific = did[len("did:key:") :]
     if fragment and fragment != method_specific:
-        raise KeyProblem("The did:key fragment does not name the key itself.")
+        raise KeyProblem(N_("The did:key fragment does not name the key itself."))
     return multibase_ed25519(method_specific)
 
 
@@ -58,10 +59,10 @@ def key_from_method(method: dict[str, t.Any]) -> bytes:
         try:
             raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4))
         except ValueError as error:
-            raise KeyProblem("The key is damaged (not base64url).") from error
+            raise KeyProblem(N_("The key is damaged (not base64url).")) from error
         if len(raw) == 32:
             return raw
-    raise KeyProblem("The verification method holds no Ed25519 key we can read.")
+    raise KeyProblem(N_("The verification method holds no Ed25519 key we can read."))
 
 
 def find_method(document: dict[str, t.Any], method_id: str) -> dict[str, t.Any]:
@@ -85,8 +86,8 @@ def find_method(document: dict[str, t.Any], method_id: str) -> dict[str, t.Any]:
         if isinstance(item, str | dict)
     }
     if method_id not in allowed:
-        raise KeyProblem("The issuer's document does not allow this key to issue credentials.")
+        raise KeyProblem(N_("The issuer's document does not allow this key to issue credentials."))
     for item in entries("assertionMethod") + entries("verificationMethod"):
         if isinstance(item, dict) and full(str(item.get("id", ""))) == method_id:
             return item
-    raise KeyProblem("The issuer's document does not list the key the credential names.")
+    raise KeyProblem(N_("The issuer's document does not list the key the credential names."))

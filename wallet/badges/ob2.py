@@ -30,6 +30,7 @@ from wallet.badges.ob2_issuer import parse_issuer
 from wallet.badges.ob2_issuer import parse_key
 from wallet.badges.ob2_jws import SignatureError
 from wallet.badges.ob2_jws import verify_signed_assertion
+from wallet.messages import N_
 
 __all__ = [
     "Alignment",
@@ -138,7 +139,7 @@ def _version(document: dict[str, t.Any], reader: Reader) -> Version:
         elif isinstance(item, str) and (match := _OB_CONTEXT.match(item.strip())):
             found.add(match["version"])
     if not found:
-        reader.problem("@context", "it does not name the Open Badges context")
+        reader.problem("@context", N_("it does not name the Open Badges context"))
         return "2.0"
     return "2.0" if "2" in found else "1.1"
 
@@ -149,7 +150,7 @@ def parse_recipient(value: t.Any, legacy_salt: t.Any = None) -> Recipient:
     recipient = _recipient(reader, value, legacy_salt)
     reader.raise_if_any()
     if recipient is None:
-        raise FieldsError("badge", [Problem("recipient", "it is missing", missing=True)])
+        raise FieldsError("badge", [Problem("recipient", N_("it is missing"), missing=True)])
     return recipient
 
 
@@ -161,12 +162,12 @@ def _recipient(reader: Reader, value: t.Any, legacy_salt: t.Any = None) -> Recip
         return Recipient(type="email", identity=value.strip(), hashed=hashed, salt=salt)
     if not isinstance(value, dict):
         reader.problem(
-            "recipient", "it does not say who the badge was awarded to", missing=not value
+            "recipient", N_("it does not say who the badge was awarded to"), missing=not value
         )
         return None
     identity = value.get("identity")
     if not isinstance(identity, str) or not identity.strip():
-        reader.problem("recipient.identity", "it is missing", missing=True)
+        reader.problem("recipient.identity", N_("it is missing"), missing=True)
         return None
     identity = identity.strip()
     declared = value.get("hashed")
@@ -175,13 +176,13 @@ def _recipient(reader: Reader, value: t.Any, legacy_salt: t.Any = None) -> Recip
     looks_hashed = bool(recipients.HASHED.match(identity))
     if hashed and not looks_hashed:
         reader.problem(
-            "recipient.identity", "it is marked hashed but is not a sha256$ or md5$ hash"
+            "recipient.identity", N_("it is marked hashed but is not a sha256$ or md5$ hash")
         )
     salt = value.get("salt", "")
     if salt is None:
         salt = ""
     if not isinstance(salt, str):
-        reader.problem("recipient.salt", "it is not text")
+        reader.problem("recipient.salt", N_("it is not text"))
         salt = ""
     kind = value.get("type", "email")
     return Recipient(
@@ -205,12 +206,12 @@ def recipient_matches(recipient: Recipient, identifiers: t.Iterable[str]) -> boo
 
 def _verification(reader: Reader, value: t.Any) -> Verification | None:
     if not isinstance(value, dict):
-        reader.problem("verification", "it must be an object naming hosted or signed")
+        reader.problem("verification", N_("it must be an object naming hosted or signed"))
         return None
     kind = str(value.get("type", "")).lower()
     kind = {"hostedbadge": "hosted", "signedbadge": "signed"}.get(kind, kind)
     if kind not in ("hosted", "signed"):
-        reader.problem("verification.type", "it must be hosted or signed")
+        reader.problem("verification.type", N_("it must be hosted or signed"))
         return None
     sub = Reader(value, "verification", parent=reader)
     return Verification(type=kind, creator=sub.optional_iri("creator"), url=sub.optional_iri("url"))
@@ -227,7 +228,7 @@ def parse_assertion(document: t.Any, *, source_url: str | None = None) -> Assert
     :param source_url: where the document was fetched from; 0.5 assertions have no id but that.
     """
     if not isinstance(document, dict):
-        raise FieldsError("badge", [Problem("", "it is not a JSON object")])
+        raise FieldsError("badge", [Problem("", N_("it is not a JSON object"))])
     reader = Reader(document, "badge")
     if document.get("revoked") is True and reader.optional_iri("id"):
         try:
@@ -250,13 +251,13 @@ def _assertion(document: dict[str, t.Any], source_url: str | None) -> Assertion:
     reader = Reader(document, "badge")
     version = _version(document, reader)
     if version in ("1.1", "2.0") and "Assertion" not in reader.types():
-        reader.problem("type", "it must be Assertion")
+        reader.problem("type", N_("it must be Assertion"))
     recipient = _recipient(reader, document.get("recipient"), document.get("salt"))
     verify_value = document.get("verification", document.get("verify"))
     if version == "0.5" and verify_value is None:
         verification: Verification | None = Verification(type="hosted", url=source_url)
     elif verify_value is None:
-        reader.problem("verification", "it is missing", missing=True)
+        reader.problem("verification", N_("it is missing"), missing=True)
         verification = None
     else:
         verification = _verification(reader, verify_value)
@@ -273,13 +274,15 @@ def _assertion(document: dict[str, t.Any], source_url: str | None) -> Assertion:
         elif uid:
             assertion_id = f"uid:{uid}"
     if assertion_id is None:
-        reader.problem("id", "it is missing", missing=True)
+        reader.problem("id", N_("it is missing"), missing=True)
     if issued and expires and expires < issued:
-        reader.problem("expires", "it is before the badge was issued")
+        reader.problem("expires", N_("it is before the badge was issued"))
     evidence = document.get("evidence", [])
     reader.raise_if_any()
     if recipient is None or verification is None or badge is None or assertion_id is None:
-        raise FieldsError("badge", [Problem("", "it cannot be read")])  # every None is a problem
+        raise FieldsError(
+            "badge", [Problem("", N_("it cannot be read"))]
+        )  # every None is a problem
     return Assertion(
         id=assertion_id,
         recipient=recipient,
@@ -315,7 +318,7 @@ def _badge(reader: Reader, value: t.Any, *, legacy: bool) -> str | BadgeClass | 
                     f"badge.{problem.field}".rstrip("."), problem.message, missing=problem.missing
                 )
             return None
-    reader.problem("badge", "it is missing", missing=not value)
+    reader.problem("badge", N_("it is missing"), missing=not value)
     return None
 
 

@@ -15,6 +15,8 @@ from wallet.badges.fields import Problem
 from wallet.badges.fields import Reader
 from wallet.badges.formats import parse_json
 from wallet.errors import Invalid
+from wallet.messages import N_
+from wallet.messages import Message
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,10 @@ def parse_badge_class(document: t.Any, *, legacy: bool = False) -> BadgeClass:
     :param legacy: a 1.0/0.5 badge, which had no ``id`` or ``type`` of its own.
     """
     if not isinstance(document, dict):
-        raise FieldsError("badge description", [Problem("", "it is not a JSON object")])
+        raise FieldsError("badge description", [Problem("", N_("it is not a JSON object"))])
     reader = Reader(document, "badge description")
     if not legacy and "BadgeClass" not in reader.types():
-        reader.problem("type", "it must be BadgeClass")
+        reader.problem("type", N_("it must be BadgeClass"))
     badge_id = reader.optional_iri("id") or ("" if legacy else reader.required_iri("id"))
     criteria_value = document.get("criteria")
     criteria = Reader.iri(criteria_value)
@@ -103,7 +105,7 @@ def parse_badge_class(document: t.Any, *, legacy: bool = False) -> BadgeClass:
         else None
     )
     if criteria is None and narrative is None:
-        reader.problem("criteria", "it is missing", missing=True)
+        reader.problem("criteria", N_("it is missing"), missing=True)
     issuer_value = document.get("issuer")
     issuer: str | Issuer | None = (
         Reader.iri(issuer_value) if isinstance(issuer_value, str) else None
@@ -117,7 +119,7 @@ def parse_badge_class(document: t.Any, *, legacy: bool = False) -> BadgeClass:
                     f"issuer.{problem.field}".rstrip("."), problem.message, missing=problem.missing
                 )
     elif issuer is None:
-        reader.problem("issuer", "it is missing", missing=True)
+        reader.problem("issuer", N_("it is missing"), missing=True)
     name = reader.required_text("name")
     description = reader.required_text("description")
     image = reader.required_iri("image")
@@ -125,7 +127,9 @@ def parse_badge_class(document: t.Any, *, legacy: bool = False) -> BadgeClass:
     tags = document.get("tags", [])
     reader.raise_if_any()
     if issuer is None:
-        raise FieldsError("badge description", [Problem("issuer", "it is missing", missing=True)])
+        raise FieldsError(
+            "badge description", [Problem("issuer", N_("it is missing"), missing=True)]
+        )
     return BadgeClass(
         id=badge_id,
         name=name,
@@ -144,14 +148,14 @@ def parse_badge_class(document: t.Any, *, legacy: bool = False) -> BadgeClass:
 def _alignments(reader: Reader, value: t.Any) -> t.Iterator[Alignment]:
     for index, item in enumerate(value if isinstance(value, list) else [value]):
         if not isinstance(item, dict):
-            reader.problem(f"alignment[{index}]", "it is not an object")
+            reader.problem(f"alignment[{index}]", N_("it is not an object"))
             continue
         sub = Reader(item, "alignment", parent=reader, prefix=f"alignment[{index}].")
         # 1.1 named these url/name/description; 2.0 renamed them target*.
         name = sub.optional_text("targetName") or sub.optional_text("name")
         url = sub.optional_iri("targetUrl") or sub.optional_iri("url")
         if not name or not url:
-            reader.problem(f"alignment[{index}]", "it needs a targetName and a targetUrl")
+            reader.problem(f"alignment[{index}]", N_("it needs a targetName and a targetUrl"))
             continue
         yield Alignment(
             target_name=name,
@@ -169,7 +173,7 @@ def parse_issuer(document: t.Any, *, legacy: bool = False) -> Issuer:
     :param legacy: a 1.0/0.5 IssuerOrganization (``origin``, ``contact``; no ``id`` or ``type``).
     """
     if not isinstance(document, dict):
-        raise FieldsError("issuer", [Problem("", "it is not a JSON object")])
+        raise FieldsError("issuer", [Problem("", N_("it is not a JSON object"))])
     reader = Reader(document, "issuer")
     if legacy:
         issuer_id = reader.optional_iri("id") or reader.optional_iri("origin") or ""
@@ -177,7 +181,7 @@ def parse_issuer(document: t.Any, *, legacy: bool = False) -> Issuer:
         email = reader.optional_text("email") or reader.optional_text("contact")
     else:
         if not reader.types() & {"Issuer", "Profile"}:
-            reader.problem("type", "it must be Issuer or Profile")
+            reader.problem("type", N_("it must be Issuer or Profile"))
         issuer_id = reader.required_iri("id")
         url = reader.required_iri("url")
         email = reader.required_text("email")
@@ -206,7 +210,7 @@ def parse_issuer(document: t.Any, *, legacy: bool = False) -> Issuer:
 def parse_key(document: t.Any) -> CryptographicKey:
     """Read a CryptographicKey document (its PEM is checked when a signature is verified)."""
     if not isinstance(document, dict):
-        raise FieldsError("issuer key", [Problem("", "it is not a JSON object")])
+        raise FieldsError("issuer key", [Problem("", N_("it is not a JSON object"))])
     reader = Reader(document, "issuer key")
     pem = reader.required_text("publicKeyPem")
     reader.raise_if_any()
@@ -253,15 +257,17 @@ def is_revoked(
             revocation_list = parse_json(revocation_list)
         except Invalid as error:
             raise RevocationListError(
-                f"The issuer's revocation list is unreadable: {error}"
+                Message(
+                    N_("The issuer's revocation list is unreadable: %(error)s"), error=error.message
+                )
             ) from error
     if not isinstance(revocation_list, dict):
-        raise RevocationListError("The issuer's revocation list is not a JSON object.")
+        raise RevocationListError(N_("The issuer's revocation list is not a JSON object."))
     wanted = {assertion_id.strip()} | ({uid.strip()} if uid else set())
     if "revokedAssertions" not in revocation_list:
         # 1.0 lists map uids to reasons.
         if revocation_list.get("type") == "RevocationList":
-            raise RevocationListError("The issuer's revocation list has no revokedAssertions.")
+            raise RevocationListError(N_("The issuer's revocation list has no revokedAssertions."))
         for key in wanted & set(revocation_list):
             reason = revocation_list[key]
             return True, reason if isinstance(reason, str) else None

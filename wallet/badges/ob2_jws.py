@@ -17,6 +17,8 @@ from wallet.badges.formats import detect
 from wallet.badges.formats import parse_json
 from wallet.badges.jose import registry
 from wallet.errors import Invalid
+from wallet.messages import N_
+from wallet.messages import Message
 
 #: The one algorithm OB 2.0 signed badges use (the spec and the reference validator agree).
 ALGORITHM = "RS256"
@@ -30,9 +32,13 @@ def _declared_algorithm(token: str) -> str:
     try:
         detected = detect(token)
     except FormatError as error:
-        raise SignatureError(f"The signed badge is damaged and cannot be read. {error}") from error
+        raise SignatureError(
+            Message(
+                N_("The signed badge is damaged and cannot be read. %(error)s"), error=error.message
+            )
+        ) from error
     if detected.format not in ("ob2-signed", "vc-jwt"):
-        raise SignatureError("This is not a signed badge (a compact JWS).")
+        raise SignatureError(N_("This is not a signed badge (a compact JWS)."))
     return str(detected.header.get("alg", ""))
 
 
@@ -42,26 +48,34 @@ def verify_signed_assertion(token: str, public_key_pem: str) -> dict[str, t.Any]
     algorithm = _declared_algorithm(token)
     if algorithm != ALGORITHM:
         raise SignatureError(
-            f"The badge's signature uses {algorithm[:20] or 'no algorithm'!r}; Open Badges 2.0 "
-            f"signatures use {ALGORITHM}, so it cannot be trusted."
+            Message(
+                N_(
+                    "The badge's signature uses %(used)s; Open Badges 2.0 signatures use "
+                    "%(expected)s, so it cannot be trusted."
+                ),
+                used=repr(algorithm[:20]) if algorithm else Message(N_("no algorithm")),
+                expected=ALGORITHM,
+            )
         )
     try:
         key = RSAKey.import_key(public_key_pem)
     except (JoseError, ValueError, TypeError) as error:
-        raise SignatureError("The issuer's key is not a usable RSA public key.") from error
+        raise SignatureError(N_("The issuer's key is not a usable RSA public key.")) from error
     try:
         signature = jws.deserialize_compact(token, key, registry=registry([ALGORITHM]))
     except JoseError as error:
         raise SignatureError(
-            "The signature does not match the issuer's key: the badge was altered or not "
-            "signed by this issuer."
+            N_(
+                "The signature does not match the issuer's key: the badge was altered or not "
+                "signed by this issuer."
+            )
         ) from error
     except (ValueError, TypeError) as error:
-        raise SignatureError("The signed badge is damaged and cannot be read.") from error
+        raise SignatureError(N_("The signed badge is damaged and cannot be read.")) from error
     try:
         payload = parse_json(signature.payload)
     except FormatError as error:
-        raise SignatureError("The signed badge does not hold a JSON assertion.") from error
+        raise SignatureError(N_("The signed badge does not hold a JSON assertion.")) from error
     if not isinstance(payload, dict):
-        raise SignatureError("The signed badge does not hold a JSON assertion.")
+        raise SignatureError(N_("The signed badge does not hold a JSON assertion."))
     return payload

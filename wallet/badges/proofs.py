@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from wallet.badges import jsonld
 from wallet.errors import Invalid
+from wallet.messages import N_
+from wallet.messages import Message
 
 RDFC_SUITES = ("eddsa-rdfc-2022", "eddsa-2022")
 JCS_SUITE = "eddsa-jcs-2022"
@@ -33,7 +35,7 @@ class ProofResult:
     #: ``DataIntegrityProof/eddsa-rdfc-2022``, ``Ed25519Signature2020``...
     suite: str
     verification_method: str | None
-    #: Why it failed, for people; empty when valid.
+    #: Why it failed, for people (a ``Message``); empty when valid.
     reason: str = ""
 
 
@@ -60,7 +62,7 @@ def _hash_data(credential: dict[str, t.Any], proof: dict[str, t.Any]) -> bytes:
     if proof.get("cryptosuite") == JCS_SUITE:
         # JCS keeps the proof's own @context, which must match the document's.
         if "@context" in options and options["@context"] != document.get("@context"):
-            raise Invalid("The proof's vocabulary does not match the credential's.")
+            raise Invalid(N_("The proof's vocabulary does not match the credential's."))
         return (
             hashlib.sha256(rfc8785.dumps(options)).digest()
             + hashlib.sha256(rfc8785.dumps(document)).digest()
@@ -81,24 +83,29 @@ def verify_proof(
     method_id = method if isinstance(method, str) else None
 
     def fail(reason: str) -> ProofResult:
-        return ProofResult(False, suite, method_id, reason)
+        return ProofResult(False, suite, method_id, Message.of(reason))
 
     supported = proof.get("type") == "Ed25519Signature2020" or (
         proof.get("type") == "DataIntegrityProof"
         and proof.get("cryptosuite") in (*RDFC_SUITES, JCS_SUITE)
     )
     if not supported:
-        return fail(f"This kind of signature ({suite or 'unnamed'}) is not one we can check.")
+        return fail(
+            Message(
+                N_("This kind of signature (%(suite)s) is not one we can check."),
+                suite=suite or "unnamed",
+            )
+        )
     if proof.get("proofPurpose") != "assertionMethod":
-        return fail("The signature was not made for issuing credentials (proofPurpose).")
+        return fail(N_("The signature was not made for issuing credentials (proofPurpose)."))
     value = proof.get("proofValue")
     if not isinstance(value, str) or not value.startswith("z"):
-        return fail("The signature value is missing or not in the expected form.")
+        return fail(N_("The signature value is missing or not in the expected form."))
     try:
         signature = base58.b58decode(value[1:])
         key = Ed25519PublicKey.from_public_bytes(public_key)
     except ValueError:
-        return fail("The signature or the key is damaged.")
+        return fail(N_("The signature or the key is damaged."))
     try:
         # Canonicalising refuses undefined terms, so a signature never covers less than we show.
         data = _hash_data(credential, proof)
@@ -108,8 +115,10 @@ def verify_proof(
         key.verify(signature, data)
     except InvalidSignature:
         return fail(
-            "The signature does not match: the credential was changed after it was signed, "
-            "or the key is not the one that signed it."
+            N_(
+                "The signature does not match: the credential was changed after it was signed, "
+                "or the key is not the one that signed it."
+            )
         )
     return ProofResult(True, suite, method_id)
 

@@ -1,6 +1,9 @@
 """A verification report: named checks, each pass/fail/warn/skip with a message for people.
 
-Pure. The overall status is ``valid``, ``invalid`` (something is wrong with the credential) or
+Pure, so it cannot know the reader's language: each message is a ``Message`` (English, plus its
+msgid and params) and each check name is a msgid, translated when a page shows the report.
+
+The overall status is ``valid``, ``invalid`` (something is wrong with the credential) or
 ``unverifiable`` (a check could not run, e.g. the issuer's site was unreachable: that is not a
 forgery, and the report says so differently).
 """
@@ -14,9 +17,25 @@ from dataclasses import field
 
 from wallet.badges.fields import parse_timestamp
 from wallet.errors import Invalid
+from wallet.messages import N_
+from wallet.messages import Message
 
 CheckStatus = t.Literal["pass", "fail", "warn", "skip"]
 Overall = t.Literal["valid", "invalid", "unverifiable"]
+
+#: Every check's name, marked for translation (pages show them; code and JSON use the English).
+CHECK_NAMES = (
+    N_("format"),
+    N_("hosted"),
+    N_("issuer"),
+    N_("scope"),
+    N_("key"),
+    N_("signature"),
+    N_("revocation"),
+    N_("validity"),
+    N_("recipient"),
+    N_("endorsements"),
+)
 
 
 @dataclass(frozen=True)
@@ -25,7 +44,7 @@ class Check:
 
     name: str
     status: CheckStatus
-    message: str
+    message: Message
 
 
 @dataclass
@@ -41,8 +60,8 @@ class Report:
     credential: dict[str, t.Any] = field(default_factory=dict)
 
     def add(self, name: str, status: CheckStatus, message: str) -> None:
-        """Record a check."""
-        self.checks.append(Check(name, status, message))
+        """Record a check; ``message`` is a ``Message`` or a msgid marked with ``N_``."""
+        self.checks.append(Check(name, status, Message.of(message)))
 
     def could_not(self, name: str, message: str) -> None:
         """Record a check that could not run; the credential becomes unverifiable, not invalid."""
@@ -78,15 +97,21 @@ class Report:
         """Return whether the credential's validity ended before this check ran."""
         return self.expires_at is not None and self.expires_at <= self.checked_at
 
-    def to_json(self) -> dict[str, t.Any]:
-        """Return the report in the shape ``wallet verify --json`` prints."""
+    def to_json(self, *, translatable: bool = False) -> dict[str, t.Any]:
+        """Return the report in the shape ``wallet verify --json`` prints.
+
+        :param translatable: also give each check its message's ``template`` and ``params``, so a
+            stored report can be shown in any language later (``wallet verify`` prints English).
+        """
         return {
             "status": self.status,
             "valid": self.status == "valid",
             "format": self.format,
             "checked_at": self.checked_at.isoformat(),
             "checks": [
-                {"name": c.name, "status": c.status, "message": c.message} for c in self.checks
+                {"name": c.name, "status": c.status, "message": str(c.message)}
+                | (c.message.to_json() if translatable else {})
+                for c in self.checks
             ],
             "credential": self.credential,
         }

@@ -14,6 +14,7 @@ import zlib
 from dataclasses import dataclass
 
 from wallet.errors import Invalid
+from wallet.messages import N_
 
 #: A status list larger than this once inflated is refused (16 MB holds 134 million entries).
 MAX_BITSTRING_BYTES = 16 * 1024 * 1024
@@ -50,9 +51,11 @@ def entries_of(credential: dict[str, t.Any]) -> list[StatusEntry]:
                 index = int(entry.get("statusListIndex", -1))
                 size = int(entry.get("statusSize", 1))
             except (TypeError, ValueError) as error:
-                raise StatusError("The credential's status entry has no valid index.") from error
+                raise StatusError(
+                    N_("The credential's status entry has no valid index.")
+                ) from error
             if not isinstance(url, str) or index < 0 or size < 1:
-                raise StatusError("The credential's status entry is incomplete.")
+                raise StatusError(N_("The credential's status entry is incomplete."))
             purpose = str(entry.get("statusPurpose", "revocation"))
             found.append(StatusEntry(kind, url, index, purpose, size))
         elif kind == "1EdTechRevocationList" and isinstance(entry.get("id"), str):
@@ -65,16 +68,16 @@ def decode_bitstring(encoded: str, *, multibase: bool) -> bytes:
     text = encoded
     if multibase:
         if not text.startswith("u"):
-            raise StatusError("The status list is not in the expected form.")
+            raise StatusError(N_("The status list is not in the expected form."))
         text = text[1:]
     try:
         compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         raw = inflater.decompress(compressed, MAX_BITSTRING_BYTES + 1)
     except (binascii.Error, ValueError, zlib.error, gzip.BadGzipFile) as error:
-        raise StatusError("The status list is damaged.") from error
+        raise StatusError(N_("The status list is damaged.")) from error
     if len(raw) > MAX_BITSTRING_BYTES or inflater.unconsumed_tail:
-        raise StatusError("The status list is too large.")
+        raise StatusError(N_("The status list is too large."))
     return raw
 
 
@@ -82,7 +85,7 @@ def status_value(bits: bytes, index: int, size: int = 1) -> int:
     """Return the status at ``index`` (bit 0 is the most significant bit of byte 0)."""
     start = index * size
     if start + size > len(bits) * 8:
-        raise StatusError("The credential's status index is outside its status list.")
+        raise StatusError(N_("The credential's status index is outside its status list."))
     value = 0
     for position in range(start, start + size):
         byte, bit = divmod(position, 8)
@@ -94,10 +97,12 @@ def check_bitstring(entry: StatusEntry, list_credential: dict[str, t.Any]) -> in
     """Return the entry's status value in ``list_credential`` (non-zero: the purpose applies)."""
     subject = list_credential.get("credentialSubject")
     if not isinstance(subject, dict) or not isinstance(subject.get("encodedList"), str):
-        raise StatusError("The status list holds no list.")
+        raise StatusError(N_("The status list holds no list."))
     listed_purpose = subject.get("statusPurpose")
     if listed_purpose is not None and listed_purpose != entry.purpose:
-        raise StatusError("The status list is for a different purpose than the credential says.")
+        raise StatusError(
+            N_("The status list is for a different purpose than the credential says.")
+        )
     bits = decode_bitstring(
         subject["encodedList"], multibase=entry.type == "BitstringStatusListEntry"
     )

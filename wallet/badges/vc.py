@@ -22,6 +22,8 @@ from wallet.badges import vcjwt
 from wallet.badges.report import Report
 from wallet.errors import Invalid
 from wallet.http import FetchError
+from wallet.messages import N_
+from wallet.messages import Message
 
 if t.TYPE_CHECKING:
     from wallet.badges.checks import Fetch
@@ -55,7 +57,7 @@ def resolve_method(method_id: str, fetch: Fetch) -> tuple[dict[str, t.Any], str]
     elif method_id.startswith("https://"):
         document = checks.fetch_json(fetch, method_id.split("#")[0])
     else:
-        raise keys.KeyProblem("The credential names its key in a way we cannot look up.")
+        raise keys.KeyProblem(N_("The credential names its key in a way we cannot look up."))
     method = keys.find_method(document, method_id)
     controller = method.get("controller") or document.get("id")
     return method, str(controller or "")
@@ -81,10 +83,16 @@ def _structure(credential: dict[str, t.Any], report: Report) -> bool:
     ]
     if missing:
         report.add(
-            "format", "fail", "The credential lacks required fields: " + ", ".join(missing) + "."
+            "format",
+            "fail",
+            Message(
+                N_("The credential lacks required fields: %(fields)s."), fields=", ".join(missing)
+            ),
         )
         return False
-    report.add("format", "pass", "The credential has the fields a verifiable credential requires.")
+    report.add(
+        "format", "pass", N_("The credential has the fields a verifiable credential requires.")
+    )
     return True
 
 
@@ -185,7 +193,9 @@ def _check_embedded_proofs(credential: dict[str, t.Any], fetch: Fetch, report: R
     found = proofs.proofs_of(credential)
     if not found:
         report.add(
-            "signature", "fail", "The credential is not signed, so anyone could have written it."
+            "signature",
+            "fail",
+            N_("The credential is not signed, so anyone could have written it."),
         )
         return
     issuer = issuer_id(credential)
@@ -195,23 +205,33 @@ def _check_embedded_proofs(credential: dict[str, t.Any], fetch: Fetch, report: R
             method, controller = resolve_method(method_id, fetch)
             public_key = keys.key_from_method(method)
         except FetchError as error:
-            report.could_not("key", f"The issuer's key could not be fetched: {error.message}")
+            report.could_not(
+                "key",
+                Message(
+                    N_("The issuer's key could not be fetched: %(error)s"), error=error.message
+                ),
+            )
             continue
         except Invalid as error:
             report.add("key", "fail", error.message)
             continue
         if controller == issuer:
-            report.add("key", "pass", "The signing key belongs to the issuer.")
+            report.add("key", "pass", N_("The signing key belongs to the issuer."))
         else:
             report.add(
                 "key",
                 "fail",
-                "The signing key does not belong to the issuer named in the credential.",
+                N_("The signing key does not belong to the issuer named in the credential."),
             )
         result = proofs.verify_proof(credential, proof, public_key)
         if result.valid:
             report.add(
-                "signature", "pass", f"The signature ({result.suite}) matches: nothing was changed."
+                "signature",
+                "pass",
+                Message(
+                    N_("The signature (%(suite)s) matches: nothing was changed."),
+                    suite=result.suite,
+                ),
             )
         elif "cannot read" in result.reason:
             report.could_not("signature", result.reason)
@@ -227,7 +247,12 @@ def _check_jwt(detected: Detected, fetch: Fetch, report: Report) -> dict[str, t.
         try:
             method, _controller = resolve_method(kid, fetch)
         except FetchError as error:
-            report.could_not("key", f"The issuer's key could not be fetched: {error.message}")
+            report.could_not(
+                "key",
+                Message(
+                    N_("The issuer's key could not be fetched: %(error)s"), error=error.message
+                ),
+            )
             return None
         except Invalid as error:
             report.add("key", "fail", error.message)
@@ -243,7 +268,10 @@ def _check_jwt(detected: Detected, fetch: Fetch, report: Report) -> dict[str, t.
     report.add(
         "signature",
         "pass",
-        f"The signature ({verified.header.get('alg')}) matches: nothing was changed.",
+        Message(
+            N_("The signature (%(suite)s) matches: nothing was changed."),
+            suite=str(verified.header.get("alg")),
+        ),
     )
     if verified.key_source == "embedded":
         linked = _in_issuer_jwks(
@@ -252,18 +280,21 @@ def _check_jwt(detected: Detected, fetch: Fetch, report: Report) -> dict[str, t.
         if linked is None:
             return verified.credential
     if linked:
-        report.add("key", "pass", "The signing key is one the issuer publishes.")
+        report.add("key", "pass", N_("The signing key is one the issuer publishes."))
     else:
         report.add(
             "key",
             "fail",
-            "The signing key is only inside the credential; the issuer does not publish it.",
+            N_("The signing key is only inside the credential; the issuer does not publish it."),
         )
     if verified.mismatches:
         report.add(
             "format",
             "warn",
-            "The token's claims disagree with the credential: " + ", ".join(verified.mismatches),
+            Message(
+                N_("The token's claims disagree with the credential: %(claims)s"),
+                claims=", ".join(verified.mismatches),
+            ),
         )
     return verified.credential
 
@@ -278,7 +309,11 @@ def _in_issuer_jwks(
         document = checks.fetch_json(fetch, f"https://{parts.netloc}/.well-known/jwks.json")
     except FetchError as error:
         report.could_not(
-            "key", f"The issuer's published keys could not be fetched: {error.message}"
+            "key",
+            Message(
+                N_("The issuer's published keys could not be fetched: %(error)s"),
+                error=error.message,
+            ),
         )
         return None
     except Invalid:
@@ -300,7 +335,7 @@ def _check_status(credential: dict[str, t.Any], fetch: Fetch, report: Report) ->
         return
     if not entries:
         report.add(
-            "revocation", "pass", "The issuer publishes no revocation list for this credential."
+            "revocation", "pass", N_("The issuer publishes no revocation list for this credential.")
         )
         return
     for entry in entries:
@@ -314,25 +349,37 @@ def _check_status(credential: dict[str, t.Any], fetch: Fetch, report: Report) ->
                 reason = None
         except FetchError as error:
             report.could_not(
-                "revocation", f"The issuer's status list could not be fetched: {error.message}"
+                "revocation",
+                Message(
+                    N_("The issuer's status list could not be fetched: %(error)s"),
+                    error=error.message,
+                ),
             )
             continue
         except Invalid as error:
             report.could_not("revocation", error.message)
             continue
         if flagged:
-            word = "suspended" if entry.purpose == "suspension" else "revoked"
-            report.add(
-                "revocation",
-                "fail",
-                f"The issuer has {word} this credential. {reason or ''}".strip(),
-            )
+            report.add("revocation", "fail", _flagged(entry.purpose, reason))
         else:
             report.add(
                 "revocation",
                 "pass",
-                "The issuer's status list shows the credential in good standing.",
+                N_("The issuer's status list shows the credential in good standing."),
             )
+
+
+def _flagged(purpose: str, reason: str | None) -> Message:
+    """Say that the issuer revoked or suspended the credential, with its reason if it gave one."""
+    if purpose == "suspension":
+        if reason:
+            return Message(
+                N_("The issuer has suspended this credential. %(reason)s"), reason=reason
+            )
+        return Message(N_("The issuer has suspended this credential."))
+    if reason:
+        return Message(N_("The issuer has revoked this credential. %(reason)s"), reason=reason)
+    return Message(N_("The issuer has revoked this credential."))
 
 
 def _check_endorsements(
@@ -352,5 +399,7 @@ def _check_endorsements(
     report.add(
         "endorsements",
         "pass" if good == len(endorsements) else "warn",
-        f"{good} of {len(endorsements)} endorsements check out.",
+        Message(
+            N_("%(good)s of %(total)s endorsements check out."), good=good, total=len(endorsements)
+        ),
     )

@@ -23,6 +23,8 @@ from wallet.badges.formats import FormatError
 from wallet.badges.formats import parse_json
 from wallet.badges.jose import registry
 from wallet.errors import Invalid
+from wallet.messages import N_
+from wallet.messages import Message
 
 #: Signature algorithms accepted. Never "none", never a MAC (HS*): a MAC "signed" with the
 #: issuer's public key is the classic way to forge a token.
@@ -54,7 +56,7 @@ def import_key(material: dict[str, t.Any] | str) -> Key:
     try:
         if isinstance(material, dict):
             if "d" in material:
-                raise JwtError("A published key must not contain its private part.")
+                raise JwtError(N_("A published key must not contain its private part."))
             kind = material.get("kty")
             if kind == "RSA":
                 return RSAKey.import_key(material)
@@ -62,10 +64,10 @@ def import_key(material: dict[str, t.Any] | str) -> Key:
                 return ECKey.import_key(material)
             if kind == "OKP":
                 return OKPKey.import_key(material)
-            raise JwtError("The key is of a type we do not accept.")
+            raise JwtError(N_("The key is of a type we do not accept."))
         return t.cast("Key", RSAKey.import_key(material))
     except (JoseError, ValueError, TypeError) as error:
-        raise JwtError("The key cannot be read.") from error
+        raise JwtError(N_("The key cannot be read.")) from error
 
 
 def header_of(token: str) -> dict[str, t.Any]:
@@ -73,7 +75,7 @@ def header_of(token: str) -> dict[str, t.Any]:
     try:
         signature = jws.extract_compact(token.strip().encode(), registry=registry(ALGORITHMS))
     except (JoseError, ValueError) as error:
-        raise JwtError("The token is damaged and cannot be read.") from error
+        raise JwtError(N_("The token is damaged and cannot be read.")) from error
     return dict(signature.protected)
 
 
@@ -81,12 +83,17 @@ def verify(token: str, issuer_key: dict[str, t.Any] | str | None) -> VerifiedJwt
     """Verify ``token`` with the issuer's key, or with the key in its header when none is given."""
     header = header_of(token)
     if header.get("alg") not in ALGORITHMS:
-        raise JwtError(f"The token uses an algorithm we refuse ({str(header.get('alg'))[:20]}).")
+        raise JwtError(
+            Message(
+                N_("The token uses an algorithm we refuse (%(algorithm)s)."),
+                algorithm=str(header.get("alg"))[:20],
+            )
+        )
     source: KeySource = "issuer"
     if issuer_key is None:
         embedded = header.get("jwk")
         if not isinstance(embedded, dict):
-            raise JwtError("The token names no key we can check it with.")
+            raise JwtError(N_("The token names no key we can check it with."))
         issuer_key, source = embedded, "embedded"
     key = import_key(issuer_key)
     try:
@@ -96,17 +103,19 @@ def verify(token: str, issuer_key: dict[str, t.Any] | str | None) -> VerifiedJwt
             signature = jws.deserialize_compact(token.strip(), key, registry=registry(ALGORITHMS))
     except JoseError as error:
         raise JwtError(
-            "The signature does not match: the credential was changed after it was signed, "
-            "or the key is not the one that signed it."
+            N_(
+                "The signature does not match: the credential was changed after it was signed, "
+                "or the key is not the one that signed it."
+            )
         ) from error
     except (ValueError, TypeError) as error:
-        raise JwtError("The token is damaged and cannot be read.") from error
+        raise JwtError(N_("The token is damaged and cannot be read.")) from error
     try:
         claims = parse_json(signature.payload)
     except FormatError as error:
-        raise JwtError("The token does not hold a JSON credential.") from error
+        raise JwtError(N_("The token does not hold a JSON credential.")) from error
     if not isinstance(claims, dict):
-        raise JwtError("The token does not hold a JSON credential.")
+        raise JwtError(N_("The token does not hold a JSON credential."))
     credential = claims.get("vc") if isinstance(claims.get("vc"), dict) else claims
     return VerifiedJwt(
         header=header,

@@ -20,6 +20,8 @@ from wallet.badges.report import Report
 from wallet.errors import Invalid
 from wallet.http import FetchError
 from wallet.http import HTTPStatusError
+from wallet.messages import N_
+from wallet.messages import Message
 
 if t.TYPE_CHECKING:
     from wallet.badges.checks import Fetch
@@ -45,7 +47,10 @@ def verify(
         report.add("format", "fail", error.message)
         return report
     except FetchError as error:
-        report.could_not("hosted", f"The badge's address could not be fetched: {error.message}")
+        report.could_not(
+            "hosted",
+            Message(N_("The badge's address could not be fetched: %(error)s"), error=error.message),
+        )
         return report
     report.format = detected.format
     if detected.format in formats.NOT_AN_AWARD:
@@ -55,7 +60,7 @@ def verify(
     elif detected.format in ("ob3-credential", "clr-credential", "vc-jwt"):
         vc.verify_credential(detected, fetch, recipients, now, report)
     else:
-        report.add("format", "fail", "This is not a single badge we can verify.")
+        report.add("format", "fail", N_("This is not a single badge we can verify."))
     return report
 
 
@@ -74,7 +79,7 @@ def _resolve(fetch: Fetch, value: t.Any) -> dict[str, t.Any]:
         return value
     if isinstance(value, str) and value.startswith(("https://", "http://")):
         return checks.fetch_json(fetch, value)
-    raise Invalid("A linked document (badge or issuer) is neither embedded nor a web address.")
+    raise Invalid(N_("A linked document (badge or issuer) is neither embedded nor a web address."))
 
 
 def _in_scope(assertion_id: str, issuer: dict[str, t.Any]) -> bool:
@@ -109,37 +114,57 @@ def _verify_ob2(
     except Invalid as error:
         report.add("format", "fail", error.message)
         return
-    report.add("format", "pass", "The badge has every field Open Badges 2.0 requires.")
+    report.add("format", "pass", N_("The badge has every field Open Badges 2.0 requires."))
     if assertion.verification_type == "hosted" and detected.format != "ob2-signed":
         try:
             hosted = checks.fetch_json(fetch, assertion.id)
         except HTTPStatusError as error:
             if error.status == 410:
-                report.add("revocation", "fail", "The issuer has revoked this badge.")
+                report.add("revocation", "fail", N_("The issuer has revoked this badge."))
                 return
-            report.could_not("hosted", f"The issuer's copy could not be fetched ({error.status}).")
+            report.could_not(
+                "hosted",
+                Message(
+                    N_("The issuer's copy could not be fetched (%(status)s)."), status=error.status
+                ),
+            )
             return
         except (FetchError, Invalid) as error:
-            report.could_not("hosted", f"The issuer's copy could not be fetched: {error}.")
+            report.could_not(
+                "hosted",
+                Message(
+                    N_("The issuer's copy could not be fetched: %(error)s"), error=error.message
+                ),
+            )
             return
         if hosted.get("revoked") is True:
-            reason = hosted.get("revocationReason")
-            report.add("revocation", "fail", f"The issuer has revoked this badge. {reason or ''}")
+            report.add("revocation", "fail", _revoked(hosted.get("revocationReason")))
             return
         try:
             assertion = ob2.parse_assertion(hosted, source_url=assertion.id)
             document = hosted
         except Invalid as error:
-            report.add("hosted", "fail", f"The issuer's copy of the badge is malformed: {error}")
+            report.add(
+                "hosted",
+                "fail",
+                Message(
+                    N_("The issuer's copy of the badge is malformed: %(error)s"),
+                    error=error.message,
+                ),
+            )
             return
-        report.add("hosted", "pass", "The issuer's own copy was fetched from its address.")
+        report.add("hosted", "pass", N_("The issuer's own copy was fetched from its address."))
     try:
         # The raw document, not the typed one: an embedded BadgeClass is read as it was sent.
         badge = _resolve(fetch, document.get("badge"))
         issuer = _resolve(fetch, badge.get("issuer"))
     except FetchError as error:
         report.could_not(
-            "issuer", f"The badge's description or issuer could not be fetched: {error}"
+            "issuer",
+            Message(
+                N_("The badge's description or issuer could not be fetched: %(error)s"),
+                error=error.message,
+            ),
         )
         return
     except Invalid as error:
@@ -157,14 +182,16 @@ def _verify_ob2(
     report.add(
         "issuer",
         "pass" if name else "warn",
-        f"Issued by {name}." if name else "The issuer gives no name.",
+        Message(N_("Issued by %(name)s."), name=str(name))
+        if name
+        else N_("The issuer gives no name."),
     )
     if detected.format == "ob2-signed":
         _check_ob2_signature(detected.text, assertion, issuer, fetch, report)
     elif _in_scope(assertion.id, issuer):
-        report.add("scope", "pass", "The badge is hosted on the issuer's own site.")
+        report.add("scope", "pass", N_("The badge is hosted on the issuer's own site."))
     else:
-        report.add("scope", "fail", "The badge is hosted outside the places its issuer allows.")
+        report.add("scope", "fail", N_("The badge is hosted outside the places its issuer allows."))
     _check_ob2_revocation(assertion, issuer, fetch, report)
     checks.check_dates(assertion.issued_on, assertion.expires, now, report)
     checks.check_recipient(assertion.recipient, recipients, report)
@@ -180,19 +207,26 @@ def _check_ob2_signature(
     ]
     creator = assertion.creator
     if creator not in keys:
-        report.add("key", "fail", "The key that signed the badge is not one its issuer publishes.")
+        report.add(
+            "key", "fail", N_("The key that signed the badge is not one its issuer publishes.")
+        )
         return
-    report.add("key", "pass", "The signing key is listed in the issuer's profile.")
+    report.add("key", "pass", N_("The signing key is listed in the issuer's profile."))
     try:
         key_document = checks.fetch_json(fetch, str(creator))
         ob2.verify_signed_assertion(token, str(key_document.get("publicKeyPem", "")))
     except FetchError as error:
-        report.could_not("signature", f"The issuer's key could not be fetched: {error.message}")
+        report.could_not(
+            "signature",
+            Message(N_("The issuer's key could not be fetched: %(error)s"), error=error.message),
+        )
         return
     except Invalid as error:
         report.add("signature", "fail", error.message)
         return
-    report.add("signature", "pass", "The signature matches the issuer's key: nothing was changed.")
+    report.add(
+        "signature", "pass", N_("The signature matches the issuer's key: nothing was changed.")
+    )
 
 
 def _check_ob2_revocation(
@@ -200,19 +234,29 @@ def _check_ob2_revocation(
 ) -> None:
     url = issuer.get("revocationList")
     if assertion.revoked:
-        report.add("revocation", "fail", "The issuer has revoked this badge.")
+        report.add("revocation", "fail", N_("The issuer has revoked this badge."))
         return
     if not isinstance(url, str):
-        report.add("revocation", "pass", "The issuer has not revoked this badge.")
+        report.add("revocation", "pass", N_("The issuer has not revoked this badge."))
         return
     try:
         revoked, reason = ob2.revocation_status(assertion, checks.fetch_json(fetch, url))
     except (FetchError, Invalid) as error:
-        report.could_not("revocation", f"The issuer's revocation list could not be read: {error}")
+        report.could_not(
+            "revocation",
+            Message(
+                N_("The issuer's revocation list could not be read: %(error)s"), error=error.message
+            ),
+        )
         return
     if revoked:
-        report.add(
-            "revocation", "fail", f"The issuer has revoked this badge. {reason or ''}".strip()
-        )
+        report.add("revocation", "fail", _revoked(reason))
     else:
-        report.add("revocation", "pass", "The badge is not on the issuer's revocation list.")
+        report.add("revocation", "pass", N_("The badge is not on the issuer's revocation list."))
+
+
+def _revoked(reason: t.Any) -> Message:
+    """Say that the issuer revoked the badge, with the issuer's reason (in its words) if given."""
+    if isinstance(reason, str) and reason.strip():
+        return Message(N_("The issuer has revoked this badge. %(reason)s"), reason=reason.strip())
+    return Message(N_("The issuer has revoked this badge."))
