@@ -116,6 +116,52 @@ def test_a_signed_ob2_badge_needs_a_key_its_issuer_lists(site: str) -> None:
     assert _names(report)["key"] == "fail"
 
 
+def test_a_signed_badge_naming_no_key_is_checked_with_each_key_its_issuer_lists(
+    site: str,
+) -> None:
+    signing, other = RSAKey.generate_key(2048), RSAKey.generate_key(2048)
+    for path, key in (("/old-key", other), ("/key", signing)):
+        _publish(
+            path,
+            {
+                "id": f"{site}{path}",
+                "type": "CryptographicKey",
+                "owner": f"{site}/issuer",
+                "publicKeyPem": key.as_pem(private=False).decode(),
+            },
+        )
+    _hosted_ob2(site)
+    issuer = json.loads(_Issuer.documents["/issuer"])
+    assertion = {
+        **json.loads(_Issuer.documents["/a/1"]),
+        "id": "urn:uuid:0d6f3c1a-4b2e-4c8d-9a7f-2e5b1c3d4f60",
+        "verification": {"type": "SignedBadge"},
+    }
+    token = jws.serialize_compact({"alg": "RS256"}, json.dumps(assertion), signing)
+
+    _publish("/issuer", {**issuer, "publicKey": [f"{site}/old-key", f"{site}/key"]})
+    assert verify(token, fetch=FETCH).status == "valid"
+
+    _publish("/issuer", {**issuer, "publicKey": [f"{site}/old-key"]})
+    report = verify(token, fetch=FETCH)
+    assert report.status == "invalid"
+    assert _names(report)["signature"] == "fail"
+
+
+def test_an_issuer_whose_id_is_not_a_web_address_leaves_scope_unchecked(site: str) -> None:
+    data = json.loads(_hosted_ob2(site))
+    issuer = json.loads(_Issuer.documents["/issuer"])
+    _publish("/issuer", {**issuer, "id": "urn:uuid:7a1e2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b"})
+    report = verify(json.dumps(data), fetch=FETCH)
+    assert _names(report)["scope"] == "warn"
+    assert report.status == "valid"
+    _publish(
+        "/issuer",
+        {**issuer, "id": "urn:uuid:7a1e2b3c", "verification": {"allowedOrigins": "elsewhere.org"}},
+    )
+    assert verify(json.dumps(data), fetch=FETCH).status == "invalid"
+
+
 def _did_key(private: Ed25519PrivateKey) -> str:
     raw = private.public_key().public_bytes_raw()
     return "did:key:z" + base58.b58encode(keys.ED25519_PREFIX + raw).decode()

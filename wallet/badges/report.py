@@ -58,6 +58,9 @@ class Report:
     unreachable: list[str] = field(default_factory=list)
     #: What the credential says: issuer, achievement, dates, recipient.
     credential: dict[str, t.Any] = field(default_factory=dict)
+    #: The documents verification read: ``credential`` (a VC), or ``assertion``, ``badge`` and
+    #: ``issuer`` (OB 2.0). Not printed; ``wallet.badges.details`` reads them for people.
+    documents: dict[str, t.Any] = field(default_factory=dict)
 
     def add(self, name: str, status: CheckStatus, message: str) -> None:
         """Record a check; ``message`` is a ``Message`` or a msgid marked with ``N_``."""

@@ -164,6 +164,7 @@ def verify_credential(
     else:
         credential = detected.document
     report.credential = _summary(credential)
+    report.documents = {"credential": credential}
     if not _structure(credential, report):
         return
     if detected.format != "vc-jwt":

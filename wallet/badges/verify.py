@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import typing as t
-from urllib.parse import urlsplit
 
 from wallet.badges import baking
 from wallet.badges import checks
@@ -82,21 +81,16 @@ def _resolve(fetch: Fetch, value: t.Any) -> dict[str, t.Any]:
     raise Invalid(N_("A linked document (badge or issuer) is neither embedded nor a web address."))
 
 
-def _in_scope(assertion_id: str, issuer: dict[str, t.Any]) -> bool:
-    """Say whether a hosted assertion lives where its issuer's verification policy allows."""
-    policy = issuer.get("verification") if isinstance(issuer.get("verification"), dict) else {}
-    starts = policy.get("startsWith") if policy else None
-    origins = policy.get("allowedOrigins") if policy else None
-    host = urlsplit(assertion_id).hostname or ""
-    if starts:
-        prefixes = starts if isinstance(starts, list) else [starts]
-        return any(assertion_id.startswith(str(prefix)) for prefix in prefixes)
-    if origins:
-        allowed = origins if isinstance(origins, list) else [origins]
-        return host in {str(origin) for origin in allowed}
-    # OB 0.5 issuers name their site as "origin" instead of an id.
-    home = str(issuer.get("id") or issuer.get("origin") or "")
-    return host == (urlsplit(home).hostname or "")
+def _issuer_profile(issuer: dict[str, t.Any]) -> ob2.Issuer:
+    """Read what the scope and key checks need from an issuer document, leniently.
+
+    The legacy reading accepts 0.5/1.0 issuers (``origin``) and profiles without url or email;
+    a missing name is only a warning (the issuer check), so it does not stop the reading.
+    """
+    try:
+        return ob2.parse_issuer(issuer, legacy=True)
+    except Invalid:
+        return ob2.parse_issuer({**issuer, "name": "-"}, legacy=True)
 
 
 def _verify_ob2(
@@ -170,7 +164,13 @@ def _verify_ob2(
     except Invalid as error:
         report.add("issuer", "fail", error.message)
         return
+    try:
+        profile = _issuer_profile(issuer)
+    except Invalid as error:
+        report.add("issuer", "fail", error.message)
+        return
     name = issuer.get("name")
+    report.documents = {"assertion": document, "badge": badge, "issuer": issuer}
     report.credential = {
         "id": assertion.id,
         "issuer": {"id": issuer.get("id"), "name": name},
@@ -187,46 +187,64 @@ def _verify_ob2(
         else N_("The issuer gives no name."),
     )
     if detected.format == "ob2-signed":
-        _check_ob2_signature(detected.text, assertion, issuer, fetch, report)
-    elif _in_scope(assertion.id, issuer):
-        report.add("scope", "pass", N_("The badge is hosted on the issuer's own site."))
+        _check_ob2_signature(detected.text, assertion, profile, fetch, report)
     else:
-        report.add("scope", "fail", N_("The badge is hosted outside the places its issuer allows."))
+        _check_scope(assertion, profile, report)
     _check_ob2_revocation(assertion, issuer, fetch, report)
     checks.check_dates(assertion.issued_on, assertion.expires, now, report)
     checks.check_recipient(assertion.recipient, recipients, report)
 
 
+def _check_scope(assertion: ob2.Assertion, issuer: ob2.Issuer, report: Report) -> None:
+    in_scope = ob2.hosted_in_scope(assertion.id, issuer)
+    if in_scope:
+        report.add("scope", "pass", N_("The badge is hosted on the issuer's own site."))
+    elif in_scope is None:
+        report.add(
+            "scope",
+            "warn",
+            N_(
+                "The issuer's id is not a web address and it states no policy, so where its "
+                "badges may be hosted cannot be checked."
+            ),
+        )
+    else:
+        report.add("scope", "fail", N_("The badge is hosted outside the places its issuer allows."))
+
+
 def _check_ob2_signature(
-    token: str, assertion: ob2.Assertion, issuer: dict[str, t.Any], fetch: Fetch, report: Report
+    token: str, assertion: ob2.Assertion, issuer: ob2.Issuer, fetch: Fetch, report: Report
 ) -> None:
-    listed = issuer.get("publicKey", [])
-    keys = [
-        k if isinstance(k, str) else k.get("id")
-        for k in (listed if isinstance(listed, list) else [listed])
-    ]
-    creator = assertion.creator
-    if creator not in keys:
+    """Check the signature with the key it names, or each key the issuer lists if it names none."""
+    candidates = ob2.keys_to_try(assertion, issuer)
+    if not candidates:
         report.add(
             "key", "fail", N_("The key that signed the badge is not one its issuer publishes.")
         )
         return
     report.add("key", "pass", N_("The signing key is listed in the issuer's profile."))
-    try:
-        key_document = checks.fetch_json(fetch, str(creator))
-        ob2.verify_signed_assertion(token, str(key_document.get("publicKeyPem", "")))
-    except FetchError as error:
-        report.could_not(
-            "signature",
-            Message(N_("The issuer's key could not be fetched: %(error)s"), error=error.message),
+    failure: Invalid | None = None
+    for url in candidates:
+        try:
+            key_document = checks.fetch_json(fetch, url)
+            ob2.verify_signed_assertion(token, str(key_document.get("publicKeyPem", "")))
+        except FetchError as error:
+            report.could_not(
+                "signature",
+                Message(
+                    N_("The issuer's key could not be fetched: %(error)s"), error=error.message
+                ),
+            )
+            return
+        except Invalid as error:
+            failure = failure or error
+            continue
+        report.add(
+            "signature", "pass", N_("The signature matches the issuer's key: nothing was changed.")
         )
         return
-    except Invalid as error:
-        report.add("signature", "fail", error.message)
-        return
-    report.add(
-        "signature", "pass", N_("The signature matches the issuer's key: nothing was changed.")
-    )
+    assert failure is not None
+    report.add("signature", "fail", failure.message)
 
 
 def _check_ob2_revocation(
