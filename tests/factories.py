@@ -17,6 +17,8 @@ from sqlalchemy import select
 from wallet.accounts import passwords
 from wallet.accounts.models import EmailAddress
 from wallet.accounts.models import User
+from wallet.backpack.models import Award
+from wallet.backpack.models import AwardSkill
 from wallet.badges import keys
 from wallet.badges import proofs
 from wallet.badges.credentials import open_badge_credential
@@ -97,9 +99,16 @@ def expired_token(secret: str, purpose: str, data: dict[str, t.Any], age: int = 
 
 
 def signed_badge(
-    recipient: str, *, name: str = "Robotics", expires: dt.datetime | None = None
+    recipient: str,
+    *,
+    name: str = "Robotics",
+    expires: dt.datetime | None = None,
+    **extra: t.Any,
 ) -> dict[str, t.Any]:
-    """Return an OB 3.0 badge for ``recipient``, signed by a fresh did:key issuer (offline)."""
+    """Return an OB 3.0 badge for ``recipient``, signed by a fresh did:key issuer (offline).
+
+    ``extra`` goes to ``open_badge_credential`` (``image``, ``alignments``).
+    """
     private = Ed25519PrivateKey.generate()
     multibase = (
         "z"
@@ -117,6 +126,7 @@ def signed_badge(
         achievement_type="Course",
         issued=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
         expires=expires,
+        **extra,
     )
     return proofs.sign(
         credential,
@@ -124,3 +134,35 @@ def signed_badge(
         verification_method=f"{issuer}#{multibase}",
         created="2026-01-01T00:00:00Z",
     )
+
+
+def make_award(session: Session, user: User, *, commit: bool = True, **fields: t.Any) -> Award:
+    """Add an award row as if it had been imported and verified (no verification runs).
+
+    For tests of listing, filtering and who sees what; tests of import use the real path.
+    """
+    number = next(_counter)
+    values: dict[str, t.Any] = {
+        "user_id": user.id,
+        "original": b'{"id": "urn:uuid:%d"}' % number,
+        "original_type": "application/json",
+        "format": "ob3-credential",
+        "credential_id": f"urn:uuid:test-{number}-{id(_counter)}",
+        "issuer_id": "https://issuer.example/",
+        "issuer_name": "Example Issuer",
+        "achievement_name": f"Achievement {number}",
+        "achievement_type": "Course",
+        "issued_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=number),
+        "verification_status": "valid",
+        "verification": {"status": "valid", "checks": []},
+        "details": {},
+    }
+    skills = fields.pop("skills", [])
+    award = Award(**(values | fields))
+    award.skills = [
+        AwardSkill(name=name, normalized=" ".join(name.casefold().split())) for name in skills
+    ]
+    session.add(award)
+    if commit:
+        session.commit()
+    return award

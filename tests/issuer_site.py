@@ -26,7 +26,8 @@ class IssuerSite(BaseHTTPRequestHandler):
             return
         body = self.documents.get(self.path)
         self.send_response(200 if body is not None else 404)
-        self.send_header("Content-Type", "application/ld+json")
+        png = (body or b"").startswith(b"\x89PNG")
+        self.send_header("Content-Type", "image/png" if png else "application/ld+json")
         self.send_header("Content-Length", str(len(body or b"")))
         self.end_headers()
         self.wfile.write(body or b"")

@@ -1,8 +1,11 @@
 """Who may use each route: one entry per endpoint, checked by ``test_authz_matrix.py``.
 
 Every route the app serves must appear here. Each ``Case`` is one request (method, path, form
-data) and the status each kind of caller gets. Paths may name ``{email_id}`` and ``{award_id}``: an
-address and an award of the ``earner`` (so ``other_earner`` is a stranger to them).
+data) and the status each kind of caller gets. Paths and form values may name, all belonging to
+the ``earner`` (so ``other_earner`` is a stranger to them): ``{email_id}`` an address;
+``{award_id}`` and ``{public_id}`` a private award without a picture; ``{shared_award_id}`` and
+``{shared_public_id}`` a public award whose original is a baked PNG; ``{collection_id}`` and
+``{collection_token}`` a collection shared by link holding both awards.
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -110,6 +113,77 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "backpack.award": [Case("GET", "/wallet/awards/{award_id}", owner_only(200))],
     "backpack.recheck": [Case("POST", "/wallet/awards/{award_id}/recheck", owner_only(302))],
+    "backpack.visibility": [
+        Case(
+            "POST",
+            "/wallet/awards/{award_id}/visibility",
+            owner_only(302),
+            {"visibility": "public"},
+        )
+    ],
+    "backpack.notes": [
+        Case("POST", "/wallet/awards/{award_id}/notes", owner_only(302), {"note": "mine"})
+    ],
+    "backpack.accept": [Case("POST", "/wallet/awards/{award_id}/accept", owner_only(302))],
+    "backpack.decline": [Case("POST", "/wallet/awards/{award_id}/decline", owner_only(302))],
+    "backpack.delete": [
+        Case("GET", "/wallet/awards/{award_id}/delete", owner_only(200)),
+        Case("POST", "/wallet/awards/{award_id}/delete", owner_only(302)),
+    ],
+    "backpack.original": [Case("GET", "/wallet/awards/{award_id}/original", owner_only(200))],
+    "backpack.image": [Case("GET", "/wallet/awards/{shared_award_id}/image", owner_only(200))],
+    "backpack.public": [
+        Case("GET", "/a/{shared_public_id}", everyone(200)),
+        Case("GET", "/a/{public_id}", {**everyone(404), "earner": 200}),
+    ],
+    "backpack.public_image": [
+        Case("GET", "/a/{shared_public_id}/image", everyone(200)),
+        Case("GET", "/a/{public_id}/image", everyone(404)),
+    ],
+    "collections.index": [
+        Case("GET", "/wallet/collections", signed_in(200)),
+        Case("POST", "/wallet/collections", signed_in(400)),
+    ],
+    "collections.show": [Case("GET", "/wallet/collections/{collection_id}", owner_only(200))],
+    "collections.rename": [
+        Case("POST", "/wallet/collections/{collection_id}/rename", owner_only(302), {"name": "N"})
+    ],
+    "collections.visibility": [
+        Case(
+            "POST",
+            "/wallet/collections/{collection_id}/visibility",
+            owner_only(302),
+            {"visibility": "public"},
+        )
+    ],
+    "collections.delete": [
+        Case("GET", "/wallet/collections/{collection_id}/delete", owner_only(200)),
+        Case("POST", "/wallet/collections/{collection_id}/delete", owner_only(302)),
+    ],
+    "collections.move": [Case("POST", "/wallet/collections/{collection_id}/move", owner_only(302))],
+    "collections.add": [
+        Case(
+            "POST",
+            "/wallet/collections/items",
+            owner_only(302),
+            {"collection": "{collection_id}", "award_id": "{award_id}"},
+        )
+    ],
+    "collections.remove": [
+        Case(
+            "POST",
+            "/wallet/collections/{collection_id}/items/{award_id}/remove",
+            owner_only(302),
+        )
+    ],
+    "collections.move_item": [
+        Case(
+            "POST",
+            "/wallet/collections/{collection_id}/items/{award_id}/move",
+            owner_only(302),
+        )
+    ],
+    "collections.shared": [Case("GET", "/c/{collection_token}", everyone(200))],
     "accounts.delete_account": [
         Case("GET", "/settings/delete", signed_in(200)),
         Case("POST", "/settings/delete", signed_in(400)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing as t
+from pathlib import Path
 
 import pytest
 
@@ -14,9 +15,16 @@ from tests.web.authz_matrix import Case
 from tests.web.helpers import csrf_token
 from tests.web.helpers import sign_in
 from wallet.accounts.models import EmailAddress
+from wallet.backpack.collection_service import link_token
+from wallet.backpack.models import Collection
+from wallet.backpack.models import CollectionItem
 from wallet.backpack.service import add_award
 from wallet.badges.report import Report
 from wallet.db import utcnow
+
+PNG = (
+    Path(__file__).parent.parent / "data/vectors/ob2/openbadges-bakery/public_domain_heart.png"
+).read_bytes()
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -71,10 +79,25 @@ def test_the_caller_gets_what_the_matrix_says(
     db.commit()
     report = Report(format="ob3-credential", checked_at=utcnow())
     award = add_award(db, owner.id, original=b"{}", original_type="application/json", report=report)
+    shared = add_award(db, owner.id, original=PNG, original_type="image/png", report=report)
+    shared.visibility = "public"
+    collection = Collection(user_id=owner.id, name="Work", visibility="link")
+    collection.items = [CollectionItem(award_id=award.id), CollectionItem(award_id=shared.id)]
+    db.add(collection)
+    db.commit()
     client = _client_for(app, db, caller, owner.emails[0].email)
     headers = {"Authorization": "Bearer not-a-real-token"} if caller == "api_client" else {}
-    path = case.path.format(email_id=extra.id, award_id=award.id)
-    data = dict(case.data)
+    names = {
+        "email_id": extra.id,
+        "award_id": award.id,
+        "public_id": award.public_id,
+        "shared_award_id": shared.id,
+        "shared_public_id": shared.public_id,
+        "collection_id": collection.id,
+        "collection_token": link_token(app.config["SECRET_KEY"], collection),
+    }
+    path = case.path.format(**names)
+    data = {name: value.format(**names) for name, value in case.data.items()}
     if case.method != "GET":
         data["csrf_token"] = csrf_token(client, "/reset-password")
 

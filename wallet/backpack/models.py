@@ -1,17 +1,22 @@
-"""Tables of the backpack: awards held by earners."""
+"""Tables of the backpack: awards held by earners, their images, tags and skills, collections."""
 
 from __future__ import annotations
 
 import datetime as dt
 import typing as t
+import uuid
 
 from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import LargeBinary
 from sqlalchemy import String
+from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
 from wallet.db import Base
 from wallet.db import utcnow
@@ -27,9 +32,14 @@ class Award(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The unguessable id in public URLs (sequential ids would let anyone count and walk awards).
+    public_id: Mapped[str] = mapped_column(
+        String(32), unique=True, default=lambda: uuid.uuid4().hex
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: The original bytes exactly as received (JSON, JWS/JWT text, or a baked image).
-    original: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The original bytes exactly as received (JSON, JWS/JWT text, or a baked image). Deferred:
+    #: lists never load it.
+    original: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     #: Media type of ``original``: application/json, application/jwt, image/png, image/svg+xml.
     original_type: Mapped[str] = mapped_column(String(80))
     #: Detected format, e.g. ``ob3-credential``, ``ob2-assertion``, ``vc-jwt``.
@@ -53,9 +63,43 @@ class Award(Base):
     #: The last bad state (``revoked``, ``expired``) the earner was told about by mail, so a
     #: re-verification that runs twice never mails twice.
     notified_state: Mapped[str] = mapped_column(String(20), default="", server_default="")
-    #: ``private`` until the earner makes it public (issue 4 adds the other states).
+    #: ``private`` until the earner makes it ``public`` (see ``policy``).
     visibility: Mapped[str] = mapped_column(String(20), default="private")
+    #: ``accepted``; ``pending`` when an issuer pushed it and the earner has not answered;
+    #: ``declined`` (undone within ``policy.DECLINE_UNDO_DAYS`` days of ``declined_at``).
+    acceptance: Mapped[str] = mapped_column(
+        String(20), default="accepted", server_default="accepted"
+    )
+    declined_at: Mapped[dt.datetime | None]
+    #: What the award says about itself (``wallet.badges.details.Details``).
+    details: Mapped[dict[str, t.Any]] = mapped_column(JSON, default=dict)
+    #: Whether an ``AwardImage`` was kept (an original that is an image needs none).
+    has_image: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The earner's own note: never shown to anyone else.
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    tags: Mapped[list[AwardTag]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="AwardTag.id"
+    )
+    skills: Mapped[list[AwardSkill]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="AwardSkill.id"
+    )
+
+    @property
+    def has_picture(self) -> bool:
+        """Return whether the award has a picture to show."""
+        return self.image_is_original or self.has_image
+
+    @property
+    def image_is_original(self) -> bool:
+        """Return whether the award's image is its original (a baked PNG or SVG)."""
+        return self.original_type.startswith("image/")
+
+    @property
+    def type_key(self) -> str:
+        """Return the achievement type as a CSS-safe lowercase word (``course``, ``degree``)."""
+        return "".join(ch for ch in self.achievement_type.lower() if ch.isalnum()) or "badge"
 
     def state(self, now: dt.datetime | None = None) -> str:
         """Return what the earner must see first: revoked, expired, or the last verification."""
@@ -67,3 +111,81 @@ class Award(Base):
 
     def __repr__(self) -> str:
         return f"<Award {self.id} user={self.user_id} {self.achievement_name!r}>"
+
+
+class AwardImage(Base):
+    """The image of an award whose original is not an image (fetched once, at import)."""
+
+    __tablename__ = "award_images"
+
+    award_id: Mapped[int] = mapped_column(
+        ForeignKey("awards.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: ``image/png``, ``image/svg+xml``, ``image/jpeg``, ``image/gif`` or ``image/webp``.
+    media_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AwardTag(Base):
+    """A tag the earner put on one of their awards; private to them."""
+
+    __tablename__ = "award_tags"
+    __table_args__ = (UniqueConstraint("award_id", "tag", name="uq_award_tags_award_tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_id: Mapped[int] = mapped_column(ForeignKey("awards.id", ondelete="CASCADE"), index=True)
+    tag: Mapped[str] = mapped_column(String(40))
+
+
+class AwardSkill(Base):
+    """A skill or competency an award aligns to, as its issuer stated it."""
+
+    __tablename__ = "award_skills"
+    __table_args__ = (Index("ix_award_skills_normalized", "normalized"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_id: Mapped[int] = mapped_column(ForeignKey("awards.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    #: ``name`` folded for matching: lowercase, spaces collapsed.
+    normalized: Mapped[str] = mapped_column(String(300))
+    framework: Mapped[str] = mapped_column(String(300), default="")
+    code: Mapped[str] = mapped_column(String(100), default="")
+    url: Mapped[str] = mapped_column(String(2000), default="")
+
+
+class Collection(Base):
+    """A named, ordered group of an earner's awards: private, reachable by link, or public."""
+
+    __tablename__ = "collections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    #: ``private``, ``link`` (anyone with the link) or ``public``.
+    visibility: Mapped[str] = mapped_column(String(20), default="private")
+    #: Bumped to make every link handed out so far stop working (links are derived, not stored).
+    link_version: Mapped[int] = mapped_column(default=1)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list[CollectionItem]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="CollectionItem.position"
+    )
+
+
+class CollectionItem(Base):
+    """An award's place in a collection."""
+
+    __tablename__ = "collection_items"
+    __table_args__ = (
+        UniqueConstraint("collection_id", "award_id", name="uq_collection_items_award"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("collections.id", ondelete="CASCADE"), index=True
+    )
+    award_id: Mapped[int] = mapped_column(ForeignKey("awards.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    award: Mapped[Award] = relationship()

@@ -11,14 +11,22 @@ from sqlalchemy import select
 from wallet import errors
 from wallet.accounts.models import EmailAddress
 from wallet.accounts.models import User
+from wallet.backpack import images
 from wallet.backpack import messages
+from wallet.backpack import policy
 from wallet.backpack.models import Award
+from wallet.backpack.models import AwardImage
+from wallet.backpack.models import AwardSkill
+from wallet.backpack.models import AwardTag
+from wallet.badges import details
 from wallet.badges.verify import verify
+from wallet.db import utcnow
 from wallet.events import outbox
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from wallet.backpack.images import ImageFetch
     from wallet.badges.checks import Fetch
     from wallet.badges.report import Report
 
@@ -31,8 +39,14 @@ def add_award(
     original_type: str,
     report: Report,
     credential_id: str | None = None,
+    acceptance: str = "accepted",
+    image: tuple[str, bytes] | None = None,
 ) -> Award:
-    """Keep a verified credential in the earner's backpack (the caller verified it first)."""
+    """Keep a verified credential in the earner's backpack (the caller verified it first).
+
+    ``acceptance`` is ``pending`` for an award an issuer pushed, waiting for the earner's answer.
+    ``image`` is the picture fetched for an original that is not itself an image.
+    """
     summary = report.credential
     identity = credential_id or "sha256:" + hashlib.sha256(original).hexdigest()
     duplicate = session.scalar(
@@ -55,10 +69,39 @@ def add_award(
         verification_status=report.status,
         verification=report.to_json(translatable=True),
         verified_at=report.checked_at,
+        acceptance=acceptance,
+        details=dict(details.from_documents(report.documents)),
     )
+    award.skills = _skills(award.details)
     session.add(award)
+    if image is not None:
+        session.flush()
+        session.add(AwardImage(award_id=award.id, media_type=image[0], data=image[1]))
+        award.has_image = True
     session.commit()
     return award
+
+
+def _skills(found: t.Mapping[str, t.Any]) -> list[AwardSkill]:
+    skills = []
+    for alignment in found.get("alignments", []):
+        name = alignment.get("name") or alignment.get("code")
+        if name:
+            skills.append(
+                AwardSkill(
+                    name=name,
+                    normalized=normalize_skill(name),
+                    framework=alignment.get("framework", ""),
+                    code=alignment.get("code", ""),
+                    url=alignment.get("url", ""),
+                )
+            )
+    return skills
+
+
+def normalize_skill(name: str) -> str:
+    """Fold a skill's name for matching: lowercase, single spaces."""
+    return " ".join(name.casefold().split())[:300]
 
 
 def import_award(
@@ -67,6 +110,7 @@ def import_award(
     data: bytes | str,
     *,
     fetch: Fetch,
+    fetch_image: ImageFetch | None = None,
 ) -> tuple[Award | None, Report]:
     """Verify what an earner brought and keep it; return the award (None if refused) and report.
 
@@ -79,13 +123,19 @@ def import_award(
         return None, report
     raw = data if isinstance(data, bytes) else data.encode()
     credential_id = report.credential.get("id")
+    original_type = _media_type(raw)
+    url = details.from_documents(report.documents)["image"]
+    image = None
+    if fetch_image is not None and url and not original_type.startswith("image/"):
+        image = images.picture(url, fetch_image)
     award = add_award(
         session,
         user_id,
         original=raw,
-        original_type=_media_type(raw),
+        original_type=original_type,
         report=report,
         credential_id=credential_id if isinstance(credential_id, str) else None,
+        image=image,
     )
     return award, report
 
@@ -117,9 +167,94 @@ def _media_type(raw: bytes) -> str:
 def get_award(session: Session, user_id: int, award_id: int) -> Award:
     """Return one of the earner's awards; another earner's is "not found", never "forbidden"."""
     award = session.get(Award, award_id)
-    if award is None or award.user_id != user_id:
+    if award is None or not policy.may_see_private_parts(award, user_id):
         raise errors.NotFound(_("This badge is not in your wallet."))
     return award
+
+
+def public_award(session: Session, public_id: str, viewer_id: int | None) -> Award:
+    """Return the award behind a public link, if the viewer may see it (else "not found")."""
+    award = session.scalar(select(Award).where(Award.public_id == public_id))
+    if award is None or not policy.may_view_award(award, viewer_id):
+        raise errors.NotFound(_("This badge is not shared, or no longer exists."))
+    return award
+
+
+def award_picture(session: Session, award: Award) -> tuple[str, bytes] | None:
+    """Return (media type, bytes) of an award's picture (the caller checked the viewer)."""
+    if award.image_is_original:
+        return award.original_type, award.original
+    image = session.get(AwardImage, award.id)
+    return (image.media_type, image.data) if image else None
+
+
+def set_visibility(session: Session, user_id: int, award_id: int, visibility: str) -> Award:
+    """Make an award public or private; private hides it from every page and link at once."""
+    if visibility not in policy.AWARD_VISIBILITIES:
+        raise errors.Invalid(_("Choose private or public."))
+    award = get_award(session, user_id, award_id)
+    if award.acceptance != "accepted":
+        raise errors.Conflict(_("Accept the badge before you share it."))
+    award.visibility = visibility
+    session.commit()
+    return award
+
+
+def annotate(session: Session, user_id: int, award_id: int, *, note: str, tags: str) -> Award:
+    """Keep the earner's own note and tags (comma separated) on an award; only they see them."""
+    award = get_award(session, user_id, award_id)
+    award.note = note.strip()[:NOTE_MAX]
+    wanted = _tags(tags)
+    award.tags = [tag for tag in award.tags if tag.tag in wanted]
+    held = {tag.tag for tag in award.tags}
+    award.tags.extend(AwardTag(tag=tag) for tag in wanted if tag not in held)
+    session.commit()
+    return award
+
+
+#: Longest note an earner may keep on an award.
+NOTE_MAX = 2_000
+#: Most tags on one award, and the longest tag.
+TAGS_MAX, TAG_LENGTH = 20, 40
+
+
+def _tags(text: str) -> list[str]:
+    seen: list[str] = []
+    for part in text.split(","):
+        tag = " ".join(part.split()).lower()[:TAG_LENGTH]
+        if tag and tag not in seen:
+            seen.append(tag)
+    if len(seen) > TAGS_MAX:
+        raise errors.Invalid(_("Use at most %(count)d tags.", count=TAGS_MAX))
+    return seen
+
+
+def accept_award(session: Session, user_id: int, award_id: int) -> Award:
+    """Accept an award an issuer sent (or take back a decline within the grace period)."""
+    award = get_award(session, user_id, award_id)
+    if award.acceptance == "declined" and not policy.may_undo_decline(award, utcnow()):
+        raise errors.Conflict(_("This badge was declined too long ago to take it back."))
+    award.acceptance = "accepted"
+    award.declined_at = None
+    session.commit()
+    return award
+
+
+def decline_award(session: Session, user_id: int, award_id: int) -> Award:
+    """Decline an award an issuer sent; it stays hidden and can be taken back for 30 days."""
+    award = get_award(session, user_id, award_id)
+    if award.acceptance == "accepted" and award.visibility == "public":
+        award.visibility = "private"
+    award.acceptance = "declined"
+    award.declined_at = utcnow()
+    session.commit()
+    return award
+
+
+def delete_award(session: Session, user_id: int, award_id: int) -> None:
+    """Delete an award from the wallet; the issuer's own copy is not touched."""
+    session.delete(get_award(session, user_id, award_id))
+    session.commit()
 
 
 def recheck_award(

@@ -13,6 +13,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -36,14 +37,54 @@ MAX_UPLOAD = 5 * 1024 * 1024
 @bp.get("/wallet")
 @login_required
 def awards() -> str:
-    """Show the earner's awards, newest first, a page at a time."""
+    """Show the earner's awards, filtered, searched and sorted, a page at a time."""
     page = request.args.get("page", 1, type=int) or 1
+    args = request.args
+    filters = queries.Filters(
+        q=args.get("q", "").strip()[:100],
+        issuer=args.get("issuer", ""),
+        type=args.get("type", ""),
+        skill=args.get("skill", ""),
+        tag=args.get("tag", ""),
+        state=args.get("state", ""),
+        acceptance="declined" if args.get("show") == "declined" else "accepted",
+        sort=args.get("sort", "newest") if args.get("sort") in queries.SORTS else "newest",
+    )
+    session = context.db_session()
     user_id = t.cast("int", current_user.id)
-    items, total = queries.awards_page(context.db_session(), user_id, page)
+    items, total = queries.awards_page(session, user_id, page, filters)
     pages = max(1, math.ceil(total / queries.PAGE_SIZE))
     return render_template(
-        "backpack/awards.html", awards=items, total=total, page=min(page, pages), pages=pages
+        "backpack/awards.html",
+        awards=items,
+        total=total,
+        page=min(page, pages),
+        pages=pages,
+        filters=filters,
+        facets=queries.facets(session, user_id),
+        pending=queries.pending_awards(session, user_id)
+        if filters.acceptance == "accepted"
+        else [],
+        sorts=SORT_NAMES,
+        states=STATE_NAMES,
     )
+
+
+#: How each sort and state is named in the filter form.
+SORT_NAMES = {
+    "newest": _l("Newest first"),
+    "oldest": _l("Oldest first"),
+    "name": _l("Name, A to Z"),
+    "added": _l("Recently added"),
+    "expiring": _l("Expiring soonest"),
+}
+STATE_NAMES = {
+    "valid": _l("Verified"),
+    "unverifiable": _l("Could not be checked"),
+    "invalid": _l("Failed verification"),
+    "expired": _l("Expired"),
+    "revoked": _l("Revoked"),
+}
 
 
 @dataclass
@@ -108,7 +149,11 @@ def _import_one(label: str, data: bytes | str) -> Outcome:
     user_id = t.cast("int", current_user.id)
     try:
         award, report = service.import_award(
-            context.db_session(), user_id, data, fetch=context.runtime().fetcher().get
+            context.db_session(),
+            user_id,
+            data,
+            fetch=context.runtime().fetcher().get,
+            fetch_image=context.runtime().http.get,
         )
     except errors.Conflict as error:
         return Outcome(label, problem=error.message)
@@ -118,10 +163,179 @@ def _import_one(label: str, data: bytes | str) -> Outcome:
 @bp.get("/wallet/awards/<int:award_id>")
 @login_required
 def award(award_id: int) -> str:
-    """Show one award with every verification check and when it ran."""
+    """Show everything about one award: details, checks, and what the earner can do with it."""
+    session = context.db_session()
     user_id = t.cast("int", current_user.id)
-    item = service.get_award(context.db_session(), user_id, award_id)
-    return render_template("backpack/award.html", award=item)
+    item = service.get_award(session, user_id, award_id)
+    note_form = forms.NoteForm(note=item.note, tags=", ".join(tag.tag for tag in item.tags))
+    add_form = forms.AddToCollectionForm()
+    held = queries.collections_holding(session, item.id)
+    mine = queries.collections_of(session, user_id)
+    add_form.collection.choices = [(c.id, c.name) for c in mine if c.id not in held]
+    return render_template(
+        "backpack/award.html",
+        award=item,
+        note_form=note_form,
+        add_form=add_form,
+        in_collections=[c for c in mine if c.id in held],
+    )
+
+
+@bp.post("/wallet/awards/<int:award_id>/visibility")
+@login_required
+def visibility(award_id: int) -> Page:
+    """Make an award public or private; going private is confirmed first (links stop working)."""
+    session = context.db_session()
+    user_id = t.cast("int", current_user.id)
+    wanted = request.form.get("visibility", "")
+    item = service.get_award(session, user_id, award_id)
+    if wanted == "private" and item.visibility == "public" and not request.form.get("confirm"):
+        return render_template("backpack/confirm_private.html", award=item)
+    try:
+        service.set_visibility(session, user_id, award_id, wanted)
+    except (errors.Invalid, errors.Conflict) as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            _("The badge is public: anyone with its link can see it and its checks.")
+            if wanted == "public"
+            else _("The badge is private: only you can see it."),
+            "success",
+        )
+    return redirect(url_for("backpack.award", award_id=award_id))
+
+
+@bp.post("/wallet/awards/<int:award_id>/notes")
+@login_required
+def notes(award_id: int) -> Page:
+    """Keep the earner's own note and tags."""
+    form = forms.NoteForm()
+    user_id = t.cast("int", current_user.id)
+    if form.validate_on_submit():
+        try:
+            service.annotate(
+                context.db_session(),
+                user_id,
+                award_id,
+                note=form.note.data or "",
+                tags=form.tags.data or "",
+            )
+        except errors.Invalid as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Your note and tags are saved."), "success")
+    else:
+        service.get_award(context.db_session(), user_id, award_id)
+        flash(_("The note or the tags are too long."), "error")
+    return redirect(url_for("backpack.award", award_id=award_id) + "#notes")
+
+
+@bp.post("/wallet/awards/<int:award_id>/accept")
+@login_required
+def accept(award_id: int) -> Response:
+    """Accept an award an issuer sent, or take back a decline."""
+    user_id = t.cast("int", current_user.id)
+    service.accept_award(context.db_session(), user_id, award_id)
+    flash(_("The badge is in your wallet."), "success")
+    return redirect(url_for("backpack.award", award_id=award_id))
+
+
+@bp.post("/wallet/awards/<int:award_id>/decline")
+@login_required
+def decline(award_id: int) -> Response:
+    """Decline an award an issuer sent; it can be taken back for 30 days."""
+    user_id = t.cast("int", current_user.id)
+    service.decline_award(context.db_session(), user_id, award_id)
+    flash(
+        _("The badge was declined. You can take it back from Declined badges for 30 days."),
+        "success",
+    )
+    return redirect(url_for("backpack.awards"))
+
+
+@bp.route("/wallet/awards/<int:award_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(award_id: int) -> Page:
+    """Ask, then delete an award from the wallet (the issuer's copy is untouched)."""
+    session = context.db_session()
+    user_id = t.cast("int", current_user.id)
+    item = service.get_award(session, user_id, award_id)
+    if request.method == "GET":
+        return render_template("backpack/confirm_delete.html", award=item)
+    service.delete_award(session, user_id, award_id)
+    flash(_("The badge was deleted from your wallet."), "success")
+    return redirect(url_for("backpack.awards"))
+
+
+@bp.get("/wallet/awards/<int:award_id>/original")
+@login_required
+def original(award_id: int) -> Response:
+    """Download the credential exactly as it was received."""
+    item = service.get_award(context.db_session(), t.cast("int", current_user.id), award_id)
+    extension = ORIGINAL_EXTENSIONS.get(item.original_type, "txt")
+    return _attachment(item.original, item.original_type, f"badge-{item.id}.{extension}")
+
+
+@bp.get("/wallet/awards/<int:award_id>/image")
+@login_required
+def image(award_id: int) -> Response:
+    """The award's picture, for its owner."""
+    session = context.db_session()
+    item = service.get_award(session, t.cast("int", current_user.id), award_id)
+    return picture_response(service.award_picture(session, item), item.id)
+
+
+@bp.get("/a/<public_id>")
+def public(public_id: str) -> str:
+    """A public award: what it is, who issued it to whom, and its checks."""
+    viewer = t.cast("int", current_user.id) if current_user.is_authenticated else None
+    session = context.db_session()
+    item = service.public_award(session, public_id, viewer)
+    return render_template(
+        "backpack/public_award.html",
+        award=item,
+    )
+
+
+@bp.get("/a/<public_id>/image")
+def public_image(public_id: str) -> Response:
+    """The picture of a public award."""
+    viewer = t.cast("int", current_user.id) if current_user.is_authenticated else None
+    session = context.db_session()
+    item = service.public_award(session, public_id, viewer)
+    return picture_response(service.award_picture(session, item), item.id)
+
+
+#: File extensions of downloaded originals, by media type.
+ORIGINAL_EXTENSIONS = {
+    "image/png": "png",
+    "image/svg+xml": "svg",
+    "application/json": "json",
+    "text/plain": "jwt",
+}
+
+
+def picture_response(picture: tuple[str, bytes] | None, award_id: int) -> Response:
+    """Serve an award picture; an SVG only as an image, never as a document that could run."""
+    if picture is None:
+        raise errors.NotFound(_("This badge has no picture."))
+    media_type, data = picture
+    response = Response(data, mimetype=media_type)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    if media_type == "image/svg+xml":
+        # Opened directly it downloads; in <img> no script runs; sandboxed if anything renders it.
+        response.headers["Content-Disposition"] = f'attachment; filename="badge-{award_id}.svg"'
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+        )
+    return response
+
+
+def _attachment(data: bytes, media_type: str, filename: str) -> Response:
+    response = Response(data, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.post("/wallet/awards/<int:award_id>/recheck")

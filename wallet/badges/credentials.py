@@ -34,8 +34,14 @@ def open_badge_credential(
     achievement_type: str,
     issued: dt.datetime,
     expires: dt.datetime | None = None,
+    image: str | None = None,
+    alignments: t.Sequence[t.Mapping[str, str]] = (),
 ) -> dict[str, t.Any]:
-    """Return an unsigned ``OpenBadgeCredential`` awarding an achievement to an email address."""
+    """Return an unsigned ``OpenBadgeCredential`` awarding an achievement to an email address.
+
+    ``alignments`` are OB 3.0 Alignment fields (``targetName``, ``targetUrl``, ``targetFramework``,
+    ``targetCode``), the skills the achievement stands for.
+    """
     salt = secrets.token_hex(8)
     identity = "sha256$" + hashlib.sha256((recipient_email + salt).encode()).hexdigest()
     credential: dict[str, t.Any] = {
@@ -66,6 +72,11 @@ def open_badge_credential(
             },
         },
     }
+    achievement = credential["credentialSubject"]["achievement"]
+    if image is not None:
+        achievement["image"] = {"id": image, "type": "Image"}
+    if alignments:
+        achievement["alignment"] = [{"type": ["Alignment"], **a} for a in alignments]
     if expires is not None:
         credential["validUntil"] = _timestamp(expires)
     return credential

@@ -1,4 +1,4 @@
-"""What an award says about itself, for people: description, criteria, image, skills, evidence. Pure.
+"""What an award says about itself, for people: description, criteria, skills, evidence. Pure.
 
 Verification leaves the documents it read in ``Report.documents`` (the OB 2.0 assertion with its
 BadgeClass and Issuer, or the verifiable credential); this module turns them into one plain shape
@@ -80,7 +80,9 @@ def _from_ob2(
     details["description"] = _text(badge.get("description"))
     details["criteria"] = _text(criteria.get("narrative")) if isinstance(criteria, dict) else ""
     details["criteria_url"] = _url(criteria.get("id") if isinstance(criteria, dict) else criteria)
-    details["image"] = _url(_image_ref(assertion.get("image")) or _image_ref(badge.get("image")))
+    details["image"] = _image_url(
+        _image_ref(assertion.get("image")) or _image_ref(badge.get("image"))
+    )
     details["alignments"] = [_alignment(item) for item in _items(badge.get("alignment"))]
     details["evidence"] = [_evidence(item) for item in _items(assertion.get("evidence"))]
     details["tags"] = [_text(tag) for tag in _items(badge.get("tags")) if _text(tag)]
@@ -100,7 +102,7 @@ def _from_credential(credential: dict[str, t.Any]) -> Details:
     details["description"] = _text(achievement.get("description") or credential.get("description"))
     details["criteria"] = _text(criteria.get("narrative")) if isinstance(criteria, dict) else ""
     details["criteria_url"] = _url(criteria.get("id") if isinstance(criteria, dict) else "")
-    details["image"] = _url(
+    details["image"] = _image_url(
         _image_ref(achievement.get("image")) or _image_ref(credential.get("image"))
     )
     details["alignments"] = [_alignment(item) for item in _items(achievement.get("alignment"))]
@@ -154,12 +156,15 @@ def _text(value: t.Any, limit: int = MAX_TEXT) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
+def _image_url(value: str) -> str:
+    """Return ``value`` if it is an http(s) URL or an image ``data:`` URL, else ``""``."""
+    return value if value.startswith("data:image/") else _url(value)
+
+
 def _url(value: t.Any) -> str:
-    """Return ``value`` if it is an http(s) URL (or an image ``data:`` URL), else ``""``."""
+    """Return ``value`` if it is an http(s) URL, else ``""`` (never javascript:, data: or file:)."""
     if not isinstance(value, str):
         return ""
-    if value.startswith("data:image/"):
-        return value
     try:
         parts = urllib.parse.urlsplit(value.strip())
     except ValueError:
