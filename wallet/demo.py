@@ -6,6 +6,7 @@ awards verify offline, with every check passing, on any machine.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import secrets
@@ -19,8 +20,11 @@ from wallet.accounts import passwords
 from wallet.accounts import queries
 from wallet.accounts.models import EmailAddress
 from wallet.accounts.models import User
+from wallet.backpack import collection_service
+from wallet.backpack import images
 from wallet.backpack import service as backpack
 from wallet.backpack.models import Award
+from wallet.badges import details
 from wallet.badges import keys
 from wallet.badges import proofs
 from wallet.badges.credentials import open_badge_credential
@@ -35,7 +39,8 @@ if t.TYPE_CHECKING:
 
 DEMO_EMAIL = "demo@example.org"
 DEMO_ISSUER = "Demo Academy"
-#: (achievement, OB 3.0 achievementType, description, months ago issued, years valid or None)
+#: (achievement, OB 3.0 achievementType, description, months ago issued, years valid or None,
+#: skills as (name, ESCO code)) of the badges the demo earner holds.
 ACHIEVEMENTS = [
     (
         "Introduction to Robotics",
@@ -43,18 +48,56 @@ ACHIEVEMENTS = [
         "Built and programmed a line-following robot.",
         14,
         None,
+        [("robotics", "S1.2.3"), ("programming", "S5.6.1")],
     ),
-    ("Python Programming", "Certification", "Passed the proctored Python exam.", 6, 3),
-    ("Team Leadership", "Competency", "Led a team of five through a term project.", 2, None),
+    (
+        "Python Programming",
+        "Certification",
+        "Passed the proctored Python exam.",
+        6,
+        3,
+        [("Python (computer programming)", "S5.6.1.2")],
+    ),
+    (
+        "Team Leadership",
+        "Competency",
+        "Led a team of five through a term project.",
+        2,
+        None,
+        [("lead a team", "S4.8.1")],
+    ),
 ]
+#: A badge the demo issuer sent that waits for the earner's answer.
+PENDING = (
+    "Cloud Fundamentals",
+    "Course",
+    "Deployed a web service to a public cloud.",
+    0,
+    None,
+    [("cloud technologies", "S5.1.4")],
+)
+#: The demo earner's collection, shared by link, holding their first two badges (made public).
+COLLECTION = "Job applications"
+_COLOURS = ("#0b5cad", "#6b3fa0", "#1a6e35", "#8a5a00")
 
 
 def _new_password() -> str:
     return "demo-" + secrets.token_urlsafe(12)
 
 
-def _no_network(url: str, *, accept: t.Sequence[str]) -> Fetched:
+def _no_network(url: str, *, accept: t.Sequence[str], max_bytes: int = 0) -> Fetched:
     raise BlockedURL("The demo data is verified offline.", url=url)
+
+
+def _picture(title: str, colour: str) -> str:
+    """Return a small SVG badge picture as a data: URL (no network needed)."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 120" width="120" height="120">'
+        f'<circle cx="60" cy="60" r="56" fill="{colour}"/>'
+        '<text x="60" y="76" font-size="48" font-family="sans-serif" fill="#fff" '
+        f'text-anchor="middle">{title[0]}</text></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 def _seed_awards(session: Session, user: User) -> int:
@@ -63,8 +106,11 @@ def _seed_awards(session: Session, user: User) -> int:
     multibase = "z" + base58.b58encode(keys.ED25519_PREFIX + raw).decode()
     issuer = f"did:key:{multibase}"
     now = utcnow()
-    for title, kind, text, months_ago, years in ACHIEVEMENTS:
-        issued = now - dt.timedelta(days=30 * months_ago)
+    awards = []
+    for number, (title, kind, text, months_ago, years, skills) in enumerate(
+        [*ACHIEVEMENTS, PENDING]
+    ):
+        issued = now - dt.timedelta(days=30 * months_ago + 1)
         expires = issued + dt.timedelta(days=365 * years) if years else None
         credential = open_badge_credential(
             issuer_id=issuer,
@@ -77,6 +123,16 @@ def _seed_awards(session: Session, user: User) -> int:
             achievement_type=kind,
             issued=issued,
             expires=expires,
+            image=_picture(title, _COLOURS[number % len(_COLOURS)]),
+            alignments=[
+                {
+                    "targetName": name,
+                    "targetFramework": "ESCO",
+                    "targetCode": code,
+                    "targetUrl": f"https://esco.example/skills/{code}",
+                }
+                for name, code in skills
+            ],
         )
         signed = proofs.sign(
             credential,
@@ -86,14 +142,24 @@ def _seed_awards(session: Session, user: User) -> int:
         )
         original = json.dumps(signed, indent=2).encode()
         report = verify(original, fetch=_no_network, recipients=[DEMO_EMAIL])
-        backpack.add_award(
-            session,
-            user.id,
-            original=original,
-            original_type="application/json",
-            report=report,
-            credential_id=signed["id"],
+        picture = images.picture(details.from_documents(report.documents)["image"], _no_network)
+        awards.append(
+            backpack.add_award(
+                session,
+                user.id,
+                original=original,
+                original_type="application/json",
+                report=report,
+                credential_id=signed["id"],
+                acceptance="pending" if title == PENDING[0] else "accepted",
+                image=picture,
+            )
         )
+    collection = collection_service.create_collection(session, user.id, COLLECTION)
+    for award in awards[:2]:
+        backpack.set_visibility(session, user.id, award.id, "public")
+        collection_service.add_award(session, user.id, collection.id, award.id)
+    collection_service.set_collection_visibility(session, user.id, collection.id, "link")
     return len(ACHIEVEMENTS)
 
 
@@ -129,5 +195,8 @@ def seed(session: Session, *, reset_password: bool = False) -> list[str]:
         )
     if session.scalar(select(Award.id).where(Award.user_id == user.id).limit(1)) is None:
         count = _seed_awards(session, user)
-        lines.append(f"Gave the demo earner {count} badges from {DEMO_ISSUER}, verified offline.")
+        lines.append(
+            f"Gave the demo earner {count} badges from {DEMO_ISSUER}, verified offline, one more "
+            f"waiting for their answer, and a collection “{COLLECTION}” shared by link."
+        )
     return lines

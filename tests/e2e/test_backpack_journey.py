@@ -8,7 +8,9 @@ import uuid
 from pathlib import Path
 
 from tests.e2e.browser import assert_page_is_usable
+from tests.e2e.conftest import VIEWPORT
 from tests.factories import PASSWORD
+from tests.factories import make_award
 from tests.factories import make_user
 from tests.factories import signed_badge
 from tests.issuer_site import IssuerSite
@@ -17,6 +19,7 @@ from wallet.badges import baking
 from wallet.db import Database
 
 if t.TYPE_CHECKING:
+    from playwright.sync_api import Browser
     from playwright.sync_api import Page
 
 PNG = Path(__file__).parent.parent / "data/vectors/ob2/openbadges-bakery/public_domain_heart.png"
@@ -69,3 +72,75 @@ def test_add_badges_see_their_checks_and_recheck_a_revoked_one(
     assert page.get_by_text("Revoked by its issuer on").is_visible()
     assert page.get_by_role("link", name="Painting").is_visible()
     assert_page_is_usable(page)
+
+
+def test_accept_a_pending_badge_share_it_and_group_it(
+    page: Page, browser: Browser, live_server: str, e2e_database_url: str
+) -> None:
+    email = f"ada-{uuid.uuid4().hex[:8]}@example.org"
+    database = Database(e2e_database_url)
+    with database.session() as session:
+        user = make_user(session, email=email, display_name="Ada")
+        make_award(
+            session,
+            user,
+            achievement_name="Cloud Fundamentals",
+            acceptance="pending",
+            skills=["cloud technologies"],
+        )
+    database.dispose()
+
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").last.click()
+    assert page.get_by_role("heading", name="Waiting for your answer").is_visible()
+    assert_page_is_usable(page)
+    page.get_by_role("button", name="Accept Cloud Fundamentals").click()
+    assert page.get_by_text("The badge is in your wallet.").is_visible()
+    assert_page_is_usable(page)
+
+    page.get_by_role("button", name="Make public").click()
+    public_link = page.get_by_role("link", name="/a/").first.get_attribute("href")
+    assert public_link
+    stranger = browser.new_context(viewport=VIEWPORT).new_page()
+    stranger.goto(f"{live_server}{public_link}")
+    assert stranger.get_by_role("heading", name="Cloud Fundamentals").is_visible()
+    assert_page_is_usable(stranger)
+
+    page.get_by_role("link", name="Create a collection").click()
+    page.get_by_label("Collection name").fill("Job applications")
+    page.get_by_role("button", name="Create collection").click()
+    page.get_by_label("Anyone with the link").check()
+    page.get_by_role("button", name="Save").click()
+    assert_page_is_usable(page)
+    page.goto(f"{live_server}/wallet")
+    page.get_by_role("link", name="Cloud Fundamentals").click()
+    page.get_by_label("Add to a collection").select_option(label="Job applications")
+    page.get_by_role("button", name="Add", exact=True).click()
+    assert page.get_by_text("The badge was added to the collection.").is_visible()
+    page.get_by_role("link", name="Job applications").click()
+    collection_link = page.get_by_role("link", name="/c/").get_attribute("href")
+    assert collection_link
+    stranger.goto(collection_link)
+    assert stranger.get_by_role("link", name="Cloud Fundamentals").is_visible()
+    assert_page_is_usable(stranger)
+
+    page.get_by_label("Private: only you").check()
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Its link will stop working at once").is_visible()
+    assert_page_is_usable(page)
+    page.get_by_role("button", name="Make it private").click()
+    stranger.goto(collection_link)
+    assert stranger.get_by_text("not shared, or its link no longer works").is_visible()
+
+    page.goto(f"{live_server}/wallet?skill=cloud+technologies")
+    assert page.get_by_role("link", name="Cloud Fundamentals").is_visible()
+    page.get_by_role("link", name="Cloud Fundamentals").click()
+    page.get_by_role("link", name="Delete from my wallet").click()
+    assert_page_is_usable(page)
+    page.get_by_role("button", name="Delete it").click()
+    assert page.get_by_text("The badge was deleted from your wallet.").is_visible()
+    stranger.goto(f"{live_server}{public_link}")
+    assert stranger.get_by_text("not shared, or no longer exists").is_visible()
+    stranger.context.close()

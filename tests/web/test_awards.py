@@ -100,3 +100,12 @@ def test_the_demo_earner_holds_verified_badges_from_the_demo_issuer(
         assert kind in page
     assert page.count("✓</span> Verified") == len(demo.ACHIEVEMENTS)
     assert "3 badges" in page
+    assert "Waiting for your answer" in page
+    assert demo.PENDING[0] in page
+    award = page.split('href="/wallet/awards/')[1].split('"')[0]
+    detail = client.get(f"/wallet/awards/{award}").get_data(as_text=True)
+    assert "ESCO" in detail
+    assert client.get(f"/wallet/awards/{award}/image").mimetype == "image/svg+xml"
+    collections = client.get("/wallet/collections").get_data(as_text=True)
+    assert demo.COLLECTION in collections
+    assert "Anyone with the link" in collections
