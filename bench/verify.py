@@ -49,6 +49,21 @@ def rate(action: t.Callable[[], object], seconds: float = 3.0) -> float:
     return count / (time.perf_counter() - started)
 
 
+def best_of_alternating(
+    first: t.Callable[[], object], second: t.Callable[[], object], rounds: int = 6
+) -> tuple[float, float]:
+    """Return the best rate of each of two actions measured in alternating half-second rounds.
+
+    A ratio of two figures taken minutes apart on a shared machine measures the machine; taken
+    side by side and best-of, it measures the code.
+    """
+    best = [0.0, 0.0]
+    for _ in range(rounds):
+        for index, action in enumerate((first, second)):
+            best[index] = max(best[index], rate(action, seconds=0.5))
+    return best[0], best[1]
+
+
 class _IssuerSite(BaseHTTPRequestHandler):
     """Serves an issuer's documents (``documents``: path -> JSON bytes) on loopback."""
 
@@ -165,8 +180,10 @@ def main() -> None:
     options = {k: v for k, v in proof.items() if k != "proofValue"} | {
         "@context": document["@context"]
     }
-    canon = rate(lambda: (jsonld.canonize(document), jsonld.canonize(options)))
-    rdfc = rate(lambda: proofs.verify_proof(credential, proof, key))
+    canon, rdfc = best_of_alternating(
+        lambda: (jsonld.canonize(document), jsonld.canonize(options)),
+        lambda: proofs.verify_proof(credential, proof, key),
+    )
     rows.append(("canonicalisation alone (document + proof options)", f"{canon:,.0f}/s", "-"))
     rows.append(
         (
