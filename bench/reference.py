@@ -126,12 +126,10 @@ REASONS: dict[str, str] = {
         " was given and refuses, as the Java validator expects."
     ),
     "warning-issuer-non-http.json": (
-        "both invalid, the Java validator expects valid with a warning. The issuer's id is"
-        " urn:uuid:..., so there is no default origin to compare the hosted assertion with."
-        " Reference: fetches the urn and fails with InvalidSchema (bug, open-badges.md 5.3)."
-        " Ours: the `scope` check fails (wallet/badges/verify.py _in_scope compares with the"
-        " issuer id's host, empty for a urn) where the tested ob2.hosted_in_scope would answer"
-        " 'cannot tell' and the Java validator warns."
+        "the issuer's id is urn:uuid:..., so there is no default origin to compare the hosted"
+        " assertion with. Ours says valid with a `scope` warning (cannot tell), as the Java"
+        " validator expects; the reference fetches the urn and fails with InvalidSchema (bug,"
+        " open-badges.md 5.3)."
     ),
 }
 
