@@ -49,9 +49,7 @@ def publish(path: str, document: dict[str, t.Any]) -> None:
     IssuerSite.documents[path] = json.dumps(document).encode()
 
 
-def hosted_ob2(
-    site: str, *, email: str = "ada@example.org", expires: str | None = None
-) -> str:
+def hosted_ob2(site: str, *, email: str = "ada@example.org", expires: str | None = None) -> str:
     """Publish an issuer, a BadgeClass and a hosted assertion for ``email``; return the latter."""
     publish(
         "/issuer",

@@ -10,6 +10,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 
 from wallet.backpack.models import Award
+from wallet.backpack.models import DataExport
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -47,4 +48,17 @@ def due_for_reverification(
             .order_by(Award.verified_at)
             .limit(limit)
         )
+    )
+
+
+# --- Data exports ------------------------------------------------------------------------------
+
+
+def latest_export(session: Session, user_id: int) -> DataExport | None:
+    """Return the earner's most recent export, whatever its state."""
+    return session.scalar(
+        select(DataExport)
+        .where(DataExport.user_id == user_id)
+        .order_by(DataExport.created_at.desc(), DataExport.id.desc())
+        .limit(1)
     )
