@@ -1,8 +1,9 @@
 """Who may use each route: one entry per endpoint, checked by ``test_authz_matrix.py``.
 
 Every route the app serves must appear here. Each ``Case`` is one request (method, path, form
-data) and the status each kind of caller gets. Paths may name ``{email_id}`` and ``{award_id}``: an
-address and an award of the ``earner`` (so ``other_earner`` is a stranger to them).
+data) and the status each kind of caller gets. Paths may name ``{email_id}``, ``{award_id}`` and
+``{export_id}``: an address, an award and a finished data export of the ``earner`` (so
+``other_earner`` is a stranger to them).
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -110,6 +111,11 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "backpack.award": [Case("GET", "/wallet/awards/{award_id}", owner_only(200))],
     "backpack.recheck": [Case("POST", "/wallet/awards/{award_id}/recheck", owner_only(302))],
+    # Export all my data (issue 4). The emailed link needs the owner signed in as well as its token.
+    "exports.start": [Case("POST", "/settings/export", signed_in(302))],
+    "exports.status": [Case("GET", "/settings/export/{export_id}", owner_only(200))],
+    "exports.download": [Case("GET", "/settings/export/{export_id}/download", owner_only(200))],
+    "exports.by_token": [Case("GET", "/export/not-a-token", signed_in(404))],
     "accounts.delete_account": [
         Case("GET", "/settings/delete", signed_in(200)),
         Case("POST", "/settings/delete", signed_in(400)),

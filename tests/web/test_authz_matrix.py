@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import typing as t
 
 import pytest
@@ -14,6 +15,7 @@ from tests.web.authz_matrix import Case
 from tests.web.helpers import csrf_token
 from tests.web.helpers import sign_in
 from wallet.accounts.models import EmailAddress
+from wallet.backpack.models import DataExport
 from wallet.backpack.service import add_award
 from wallet.badges.report import Report
 from wallet.db import utcnow
@@ -71,9 +73,15 @@ def test_the_caller_gets_what_the_matrix_says(
     db.commit()
     report = Report(format="ob3-credential", checked_at=utcnow())
     award = add_award(db, owner.id, original=b"{}", original_type="application/json", report=report)
+    finished = DataExport(
+        user_id=owner.id, status="ready", done=1, total=1, content=b"PK\x05\x06" + bytes(18)
+    )
+    finished.ready_at, finished.expires_at = utcnow(), utcnow() + dt.timedelta(days=7)
+    db.add(finished)
+    db.commit()
     client = _client_for(app, db, caller, owner.emails[0].email)
     headers = {"Authorization": "Bearer not-a-real-token"} if caller == "api_client" else {}
-    path = case.path.format(email_id=extra.id, award_id=award.id)
+    path = case.path.format(email_id=extra.id, award_id=award.id, export_id=finished.id)
     data = dict(case.data)
     if case.method != "GET":
         data["csrf_token"] = csrf_token(client, "/reset-password")
