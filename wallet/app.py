@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from wallet.accounts import login
 from wallet.accounts import views as accounts_views
 from wallet.backpack import collection_views
+from wallet.backpack import export_views
 from wallet.backpack import views as backpack_views
 from wallet.config import PROJECT_ROOT
 from wallet.config import Config
@@ -106,3 +107,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(backpack_views.bp)
     app.register_blueprint(collection_views.bp)
+    app.register_blueprint(export_views.bp)

@@ -35,5 +35,9 @@ class Conflict(WalletError):
     """The request clashes with the current state (a duplicate, a stale token)."""
 
 
+class Gone(WalletError):
+    """The thing asked for existed but is no longer available (an expired download)."""
+
+
 class RateLimited(WalletError):
     """Too many attempts; try again later."""

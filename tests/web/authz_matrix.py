@@ -5,7 +5,8 @@ data) and the status each kind of caller gets. Paths and form values may name, a
 the ``earner`` (so ``other_earner`` is a stranger to them): ``{email_id}`` an address;
 ``{award_id}`` and ``{public_id}`` a private award without a picture; ``{shared_award_id}`` and
 ``{shared_public_id}`` a public award whose original is a baked PNG; ``{collection_id}`` and
-``{collection_token}`` a collection shared by link holding both awards.
+``{collection_token}`` a collection shared by link holding both awards; ``{export_id}`` a finished
+data export.
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -184,6 +185,11 @@ MATRIX: dict[str, list[Case]] = {
         )
     ],
     "collections.shared": [Case("GET", "/c/{collection_token}", everyone(200))],
+    # Export all my data (issue 4). The emailed link needs the owner signed in as well as its token.
+    "exports.start": [Case("POST", "/settings/export", signed_in(302))],
+    "exports.status": [Case("GET", "/settings/export/{export_id}", owner_only(200))],
+    "exports.download": [Case("GET", "/settings/export/{export_id}/download", owner_only(200))],
+    "exports.by_token": [Case("GET", "/export/not-a-token", signed_in(404))],
     "accounts.delete_account": [
         Case("GET", "/settings/delete", signed_in(200)),
         Case("POST", "/settings/delete", signed_in(400)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import typing as t
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from wallet.accounts.models import EmailAddress
 from wallet.backpack.collection_service import link_token
 from wallet.backpack.models import Collection
 from wallet.backpack.models import CollectionItem
+from wallet.backpack.models import DataExport
 from wallet.backpack.service import add_award
 from wallet.badges.report import Report
 from wallet.db import utcnow
@@ -84,6 +86,11 @@ def test_the_caller_gets_what_the_matrix_says(
     collection = Collection(user_id=owner.id, name="Work", visibility="link")
     collection.items = [CollectionItem(award_id=award.id), CollectionItem(award_id=shared.id)]
     db.add(collection)
+    finished = DataExport(
+        user_id=owner.id, status="ready", done=1, total=1, content=b"PK\x05\x06" + bytes(18)
+    )
+    finished.ready_at, finished.expires_at = utcnow(), utcnow() + dt.timedelta(days=7)
+    db.add(finished)
     db.commit()
     client = _client_for(app, db, caller, owner.emails[0].email)
     headers = {"Authorization": "Bearer not-a-real-token"} if caller == "api_client" else {}
@@ -95,6 +102,7 @@ def test_the_caller_gets_what_the_matrix_says(
         "shared_public_id": shared.public_id,
         "collection_id": collection.id,
         "collection_token": link_token(app.config["SECRET_KEY"], collection),
+        "export_id": finished.id,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}

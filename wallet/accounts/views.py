@@ -21,6 +21,7 @@ from wallet.accounts import forms
 from wallet.accounts import service
 from wallet.accounts.messages import RESET_PATH
 from wallet.accounts.messages import VERIFY_PATH
+from wallet.backpack import queries as backpack_queries
 from wallet.web import context
 from wallet.web.auth import login_required
 from wallet.web.errors import status_for
@@ -193,7 +194,10 @@ def _settings_page(status: int = 200, **overrides: FlaskForm) -> tuple[str, int]
         "action_form": forms.ActionForm(formdata=None),
     }
     page_forms.update(overrides)
-    return render_template("accounts/settings.html", user=user, **page_forms), status
+    latest_export = backpack_queries.latest_export(context.db_session(), user.id)
+    return render_template(
+        "accounts/settings.html", user=user, latest_export=latest_export, **page_forms
+    ), status
 
 
 @bp.get("/settings")

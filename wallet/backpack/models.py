@@ -14,6 +14,7 @@ from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import false
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -189,3 +190,59 @@ class CollectionItem(Base):
     position: Mapped[int] = mapped_column(default=0)
 
     award: Mapped[Award] = relationship()
+
+
+# --- Data exports (issue 4: "Export all my data") --------------------------------------------
+
+#: Statuses of an export that is not finished; an earner has at most one such export.
+UNFINISHED = ("queued", "running")
+
+
+class DataExport(Base):
+    """A zip of everything an earner holds, built by a background job and kept for a while.
+
+    The zip is kept in the database rather than on a disk so any web node can serve it; exports
+    are rare and small (the originals of one earner), and the bytes are dropped once expired.
+    """
+
+    __tablename__ = "data_exports"
+    __table_args__ = (
+        # One export in the making per earner: a second request joins the first.
+        Index(
+            "uq_data_exports_unfinished",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status IN ('queued', 'running')"),
+            postgresql_where=text("status IN ('queued', 'running')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: ``queued``, ``running``, ``ready`` or ``failed``.
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    #: Awards written so far, of ``total``: the progress the settings page shows.
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    #: The zip itself once ready; None before, and again once it has expired.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: Size of the zip in bytes (kept after the bytes are dropped).
+    size: Mapped[int] = mapped_column(default=0)
+    #: SHA-256 (hex) of the token in the emailed link; the token itself is only in the mail.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime | None]
+    ready_at: Mapped[dt.datetime | None]
+    #: When the download stops working (a week after it was ready).
+    expires_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+
+    def state(self, now: dt.datetime, stale_after: dt.timedelta) -> str:
+        """Return what the earner sees: an unfinished export stuck past ``stale_after`` failed."""
+        if self.status in UNFINISHED and self.created_at <= now - stale_after:
+            return "failed"
+        if self.status == "ready" and self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return self.status
+
+    def __repr__(self) -> str:
+        return f"<DataExport {self.id} user={self.user_id} {self.status} {self.done}/{self.total}>"

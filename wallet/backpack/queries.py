@@ -19,6 +19,7 @@ from wallet.backpack.models import AwardSkill
 from wallet.backpack.models import AwardTag
 from wallet.backpack.models import Collection
 from wallet.backpack.models import CollectionItem
+from wallet.backpack.models import DataExport
 from wallet.db import utcnow
 
 if t.TYPE_CHECKING:
@@ -213,3 +214,16 @@ def collection_sizes(session: Session, user_id: int) -> dict[int, int]:
         .group_by(CollectionItem.collection_id)
     )
     return {collection_id: count for collection_id, count in rows}
+
+
+# --- Data exports ------------------------------------------------------------------------------
+
+
+def latest_export(session: Session, user_id: int) -> DataExport | None:
+    """Return the earner's most recent export, whatever its state."""
+    return session.scalar(
+        select(DataExport)
+        .where(DataExport.user_id == user_id)
+        .order_by(DataExport.created_at.desc(), DataExport.id.desc())
+        .limit(1)
+    )

@@ -44,5 +44,15 @@ class MailRequested(Event):
     about_user_id: int | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class ExportRequested(Event):
+    """An earner asked for a zip of all their data; a job builds it once the request committed."""
+
+    type: t.ClassVar[str] = "export.requested"
+
+    export_id: int
+    about_user_id: int | None = None
+
+
 #: Every event type, by its dotted name.
-EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (MailRequested,)}
+EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (MailRequested, ExportRequested)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
+from wallet.backpack import export_service as exports
 from wallet.backpack import service as backpack
 from wallet.events import mail
 
@@ -41,8 +42,21 @@ def reverify_award(runtime: Runtime, _key: str, payload: dict[str, t.Any]) -> No
         )
 
 
+def build_export(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """Build the zip an ``export.requested`` event asks for, then mail its earner the link."""
+    with runtime.db.session() as session:
+        exports.build_export(session, int(payload["export_id"]), runtime.config.base_url)
+
+
 #: Every job, by its actor name.
-JOBS: dict[str, Job] = {"send_mail": send_mail, "reverify_award": reverify_award}
+JOBS: dict[str, Job] = {
+    "send_mail": send_mail,
+    "reverify_award": reverify_award,
+    "build_export": build_export,
+}
 
 #: The jobs each event type starts. An event type missing here starts nothing.
-ROUTES: dict[str, tuple[str, ...]] = {"mail.requested": ("send_mail",)}
+ROUTES: dict[str, tuple[str, ...]] = {
+    "mail.requested": ("send_mail",),
+    "export.requested": ("build_export",),
+}

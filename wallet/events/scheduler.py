@@ -15,6 +15,7 @@ import typing as t
 
 from dramatiq import Message
 
+from wallet.backpack import export_service as exports
 from wallet.backpack import queries
 from wallet.db import utcnow
 from wallet.events.broker import QUEUE
@@ -67,6 +68,10 @@ def tick(runtime: Runtime, broker: Broker) -> bool:
     count = enqueue_due_reverifications(runtime, broker)
     if count:
         log.info("scheduled %d award re-verifications", count)
+    with runtime.db.session() as session:
+        purged = exports.purge_expired_exports(session)
+    if purged:
+        log.info("dropped the zips of %d expired data exports", purged)
     return True
 
 

@@ -27,6 +27,7 @@ STATUS_OF: dict[type[errors.WalletError], int] = {
     errors.Forbidden: 403,
     errors.NotFound: 404,
     errors.Conflict: 409,
+    errors.Gone: 410,
     errors.RateLimited: 429,
 }
 
@@ -39,6 +40,7 @@ def _titles() -> dict[int, str]:
         404: _("Page not found"),
         405: _("This action is not allowed here"),
         409: _("This clashes with something that already exists"),
+        410: _("This is no longer available"),
         413: _("That is too large"),
         415: _("This kind of content is not accepted"),
         422: _("Some of what you sent is not valid"),
