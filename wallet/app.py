@@ -11,6 +11,8 @@ from wallet.accounts import login
 from wallet.accounts import views as accounts_views
 from wallet.backpack import collection_views
 from wallet.backpack import export_views
+from wallet.issuers import public_views as issuer_public_views
+from wallet.issuers import views as issuer_views
 from wallet.backpack import views as backpack_views
 from wallet.config import PROJECT_ROOT
 from wallet.config import Config
@@ -108,3 +110,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(backpack_views.bp)
     app.register_blueprint(collection_views.bp)
     app.register_blueprint(export_views.bp)
+    app.register_blueprint(issuer_views.bp)
+    app.register_blueprint(issuer_public_views.bp)

@@ -13,6 +13,8 @@ from dataclasses import field
 from dataclasses import replace
 from pathlib import Path
 
+from wallet.sealing import derived_key
+
 #: The repository root: ``instance/`` lives beside ``wallet/``.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,6 +89,9 @@ class Config:
     default_locale: str = "en"
     #: Start relay and worker threads inside ``wallet run``.
     embedded_worker: bool = True
+    #: Fernet keys sealing secrets at rest, newest first (``DATA_KEYS``, comma separated); empty
+    #: means one key derived from ``secret_key`` (see ``wallet.sealing``).
+    data_keys_setting: tuple[str, ...] = ()
     #: Seconds after which an award is verified again by the scheduled job.
     reverify_after: int = 24 * 3600
     #: Let outbound fetches reach loopback addresses on any port. Tests only: no environment
@@ -97,6 +102,11 @@ class Config:
     def secure_cookies(self) -> bool:
         """Mark cookies Secure when the public origin is served over HTTPS."""
         return self.base_url.startswith("https://")
+
+    @property
+    def data_keys(self) -> tuple[str, ...]:
+        """Return the keys that seal and unseal secrets at rest, the sealing one first."""
+        return self.data_keys_setting or (derived_key(self.secret_key),)
 
     @property
     def embedded_redis_socket(self) -> Path:
@@ -138,6 +148,9 @@ class Config:
             debug=_flag(env.get("WALLET_DEBUG"), False),
             embedded_worker=_flag(env.get("WALLET_EMBEDDED_WORKER"), True),
             reverify_after=int(float(env.get("REVERIFY_AFTER_HOURS") or 24) * 3600),
+            data_keys_setting=tuple(
+                key.strip() for key in env.get("DATA_KEYS", "").split(",") if key.strip()
+            ),
         )
 
     def with_overrides(self, **changes: object) -> Config:

@@ -6,7 +6,8 @@ the ``earner`` (so ``other_earner`` is a stranger to them): ``{email_id}`` an ad
 ``{award_id}`` and ``{public_id}`` a private award without a picture; ``{shared_award_id}`` and
 ``{shared_public_id}`` a public award whose original is a baked PNG; ``{collection_id}`` and
 ``{collection_token}`` a collection shared by link holding both awards; ``{export_id}`` a finished
-data export.
+data export; ``{issuer_id}`` (``{issuer_public_id}``) an issuer the earner owns, with an achievement
+``{achievement_id}`` (``{achievement_public_id}``) awarded once, ``{issued_public_id}``.
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -185,6 +186,31 @@ MATRIX: dict[str, list[Case]] = {
         )
     ],
     "collections.shared": [Case("GET", "/c/{collection_token}", everyone(200))],
+    "issuers.index": [
+        Case("GET", "/issuers", signed_in(200)),
+        Case("POST", "/issuers", signed_in(400)),
+    ],
+    "issuers.dashboard": [Case("GET", "/issuers/{issuer_id}", owner_only(200))],
+    "issuers.new_achievement": [
+        Case("GET", "/issuers/{issuer_id}/achievements/new", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/achievements/new", owner_only(400)),
+    ],
+    "issuers.achievement": [
+        Case("GET", "/issuers/{issuer_id}/achievements/{achievement_id}", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/achievements/{achievement_id}", owner_only(400)),
+    ],
+    "issuers.revoke": [
+        Case("GET", "/issuers/{issuer_id}/awards/{issued_public_id}/revoke", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/awards/{issued_public_id}/revoke", owner_only(400)),
+    ],
+    "ob.document": [
+        Case("GET", "/ob/v3/issuers/{issuer_public_id}", everyone(200)),
+        Case("GET", "/ob/v3/issuers/{issuer_public_id}/status", everyone(200)),
+        Case("GET", "/ob/v2/assertions/{issued_public_id}", everyone(200)),
+        Case("GET", "/ob/v2/badges/{achievement_public_id}", everyone(200)),
+        Case("GET", "/ob/v2/nothing/here", everyone(404)),
+    ],
+    "ob.badge_image": [Case("GET", "/ob/v2/badges/{achievement_public_id}/image", everyone(200))],
     # Export all my data (issue 4). The emailed link needs the owner signed in as well as its token.
     "exports.start": [Case("POST", "/settings/export", signed_in(302))],
     "exports.status": [Case("GET", "/settings/export/{export_id}", owner_only(200))],

@@ -21,6 +21,7 @@ from wallet.backpack.models import Collection
 from wallet.backpack.models import CollectionItem
 from wallet.backpack.models import DataExport
 from wallet.backpack.service import add_award
+from wallet.issuers import service as issuers
 from wallet.badges.report import Report
 from wallet.db import utcnow
 
@@ -92,6 +93,28 @@ def test_the_caller_gets_what_the_matrix_says(
     finished.ready_at, finished.expires_at = utcnow(), utcnow() + dt.timedelta(days=7)
     db.add(finished)
     db.commit()
+    keys = app.extensions["wallet"].config.data_keys
+    issuer = issuers.create_issuer(
+        db,
+        owner.id,
+        name="I",
+        url="https://i.example",
+        email="i@i.example",
+        description="",
+        data_keys=keys,
+    )
+    achievement = issuers.create_achievement(
+        db, owner.id, issuer.id, {"name": "A", "description": "d", "criteria": "c"}
+    )
+    issued = issuers.award(
+        db,
+        owner.id,
+        issuer.id,
+        achievement.id,
+        email="e@example.org",
+        base_url="http://localhost",
+        data_keys=keys,
+    )
     client = _client_for(app, db, caller, owner.emails[0].email)
     headers = {"Authorization": "Bearer not-a-real-token"} if caller == "api_client" else {}
     names = {
@@ -103,6 +126,11 @@ def test_the_caller_gets_what_the_matrix_says(
         "collection_id": collection.id,
         "collection_token": link_token(app.config["SECRET_KEY"], collection),
         "export_id": finished.id,
+        "issuer_id": issuer.id,
+        "issuer_public_id": issuer.public_id,
+        "achievement_id": achievement.id,
+        "achievement_public_id": achievement.public_id,
+        "issued_public_id": issued.public_id,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}

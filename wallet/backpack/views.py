@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from wallet import errors
 from wallet.backpack import forms
@@ -23,6 +24,7 @@ from wallet.backpack import queries
 from wallet.backpack import service
 from wallet.backpack.models import Award
 from wallet.badges.report import Report
+from wallet.issuers.publishing import own_documents_first
 from wallet.web import context
 from wallet.web.auth import login_required
 from wallet.web.ratelimit import rate_limit
@@ -152,7 +154,9 @@ def _import_one(label: str, data: bytes | str) -> Outcome:
             context.db_session(),
             user_id,
             data,
-            fetch=context.runtime().fetcher().get,
+            fetch=own_documents_first(
+                context.db_session(), context.config(), context.runtime().fetcher().get
+            ),
             fetch_image=context.runtime().http.get,
         )
     except errors.Conflict as error:
@@ -171,7 +175,9 @@ def award(award_id: int) -> str:
     add_form = forms.AddToCollectionForm()
     held = queries.collections_holding(session, item.id)
     mine = queries.collections_of(session, user_id)
-    add_form.collection.choices = [(c.id, c.name) for c in mine if c.id not in held]
+    add_form.collection.choices = [
+        SelectChoice(str(c.id), c.name) for c in mine if c.id not in held
+    ]
     return render_template(
         "backpack/award.html",
         award=item,
@@ -348,7 +354,9 @@ def recheck(award_id: int) -> Response:
         context.db_session(),
         user_id,
         award_id,
-        fetch=context.runtime().http.get,
+        fetch=own_documents_first(
+            context.db_session(), context.config(), context.runtime().http.get
+        ),
         base_url=context.config().base_url,
     )
     flash(_("Checked again just now."), "success")

@@ -54,7 +54,9 @@ def resolve_method(method_id: str, fetch: Fetch) -> tuple[dict[str, t.Any], str]
         return {"publicKeyMultibase": "z" + _b58(keys.ED25519_PREFIX + raw)}, did
     if method_id.startswith("did:web:"):
         document = checks.fetch_json(fetch, _did_web_url(method_id.split("#")[0]))
-    elif method_id.startswith("https://"):
+    elif method_id.startswith(("https://", "http://")):
+        # A key document at the issuer's URL; plain http only as the hosted OB 2.0 documents
+        # may be (development, old issuers), still through the SSRF guard.
         document = checks.fetch_json(fetch, method_id.split("#")[0])
     else:
         raise keys.KeyProblem(N_("The credential names its key in a way we cannot look up."))

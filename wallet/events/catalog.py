@@ -54,5 +54,39 @@ class ExportRequested(Event):
     about_user_id: int | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class EmailVerified(Event):
+    """An earner proved they hold an address: awards issued to it can reach them now."""
+
+    type: t.ClassVar[str] = "email.verified"
+
+    email: str
+    about_user_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AwardCreated(Event):
+    """An issuer awarded an achievement (``issued_award_id``: the issuer-side row)."""
+
+    type: t.ClassVar[str] = "award.created"
+
+    issued_award_id: int
+    issuer_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class AwardRevoked(Event):
+    """An issuer revoked an award; copies in earners' wallets must say so."""
+
+    type: t.ClassVar[str] = "award.revoked"
+
+    issued_award_id: int
+    issuer_id: int
+    reason: str = ""
+
+
 #: Every event type, by its dotted name.
-EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (MailRequested, ExportRequested)}
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (MailRequested, ExportRequested, EmailVerified, AwardCreated, AwardRevoked)
+}

@@ -11,6 +11,8 @@ import typing as t
 from wallet.backpack import export_service as exports
 from wallet.backpack import service as backpack
 from wallet.events import mail
+from wallet.issuers import service as issuers
+from wallet.issuers.publishing import own_documents_first
 
 if t.TYPE_CHECKING:
     from wallet.runtime import Runtime
@@ -37,9 +39,47 @@ def reverify_award(runtime: Runtime, _key: str, payload: dict[str, t.Any]) -> No
         backpack.reverify_award(
             session,
             int(payload["award_id"]),
-            fetch=runtime.fetcher().get,
+            fetch=own_documents_first(session, runtime.config, runtime.fetcher().get),
             base_url=runtime.config.base_url,
         )
+
+
+def deliver_award(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """Put a just-issued award in its earner's wallet, or mail them how to claim it."""
+    with runtime.db.session() as session:
+        issuers.deliver(
+            session,
+            int(payload["issued_award_id"]),
+            base_url=runtime.config.base_url,
+            data_keys=runtime.config.data_keys,
+            fetch=runtime.fetcher().get,
+        )
+
+
+def claim_awards(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """Deliver the awards issued to an address its earner just verified."""
+    with runtime.db.session() as session:
+        issuers.claim_for(
+            session,
+            str(payload["email"]),
+            base_url=runtime.config.base_url,
+            data_keys=runtime.config.data_keys,
+            fetch=runtime.fetcher().get,
+        )
+
+
+def recheck_held_copies(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """Verify again every wallet's copy of an award its issuer revoked, so each shows revoked."""
+    with runtime.db.session() as session:
+        for award_id in issuers.held_copies(
+            session, int(payload["issued_award_id"]), runtime.config.base_url
+        ):
+            backpack.reverify_award(
+                session,
+                award_id,
+                fetch=own_documents_first(session, runtime.config, runtime.http.get),
+                base_url=runtime.config.base_url,
+            )
 
 
 def build_export(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
@@ -53,10 +93,16 @@ JOBS: dict[str, Job] = {
     "send_mail": send_mail,
     "reverify_award": reverify_award,
     "build_export": build_export,
+    "deliver_award": deliver_award,
+    "claim_awards": claim_awards,
+    "recheck_held_copies": recheck_held_copies,
 }
 
 #: The jobs each event type starts. An event type missing here starts nothing.
 ROUTES: dict[str, tuple[str, ...]] = {
     "mail.requested": ("send_mail",),
     "export.requested": ("build_export",),
+    "award.created": ("deliver_award",),
+    "email.verified": ("claim_awards",),
+    "award.revoked": ("recheck_held_copies",),
 }

@@ -9,6 +9,8 @@ from flask import Flask
 from flask_babel import format_date
 from flask_babel import format_datetime
 from flask_babel import get_locale
+
+from wallet.web import markdown
 from flask_babel import gettext
 
 from wallet.messages import Message
@@ -44,5 +46,6 @@ def init_app(app: Flask) -> None:
     """Register the filters and globals on ``app``."""
     app.add_template_filter(_date, "date")
     app.add_template_filter(_datetime, "datetime")
+    app.add_template_filter(markdown.render, "markdown")
     app.add_template_filter(_translated_check, "translated_check")
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")

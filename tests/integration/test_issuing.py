@@ -1,0 +1,166 @@
+"""Issuing: every credential we sign verifies, reaches its earner's wallet, and revokes."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import mails_to
+from tests.factories import make_user
+from tests.integration.test_reverify import _work
+from wallet import errors
+from wallet.accounts import service as accounts
+from wallet.accounts import tokens
+from wallet.backpack.models import Award
+from wallet.badges.verify import verify
+from wallet.issuers import service
+from wallet.issuers.publishing import own_documents_first
+
+if t.TYPE_CHECKING:
+    import redis as redis_lib
+    from sqlalchemy.orm import Session
+
+    from wallet.runtime import Runtime
+
+BASE = "http://localhost"
+
+
+def _issuer_with_achievement(db: Session, runtime: Runtime) -> tuple[t.Any, t.Any, int]:
+    staff = make_user(db)
+    issuer = service.create_issuer(
+        db,
+        staff.id,
+        name="Example College",
+        url="https://college.example",
+        email="badges@college.example",
+        description="",
+        data_keys=runtime.config.data_keys,
+    )
+    achievement = service.create_achievement(
+        db,
+        staff.id,
+        issuer.id,
+        {
+            "name": "Welding I",
+            "description": "Safe MIG welding.",
+            "criteria": "Pass the practical.",
+            "achievement_type": "Course",
+            "alignments": [{"name": "welding", "framework": "ESCO", "code": "S6.1"}],
+        },
+    )
+    return issuer, achievement, staff.id
+
+
+def test_an_award_to_a_wallet_holder_arrives_pending_and_verifies(
+    db: Session, runtime: Runtime, redis: redis_lib.Redis
+) -> None:
+    issuer, achievement, staff = _issuer_with_achievement(db, runtime)
+    earner = make_user(db)
+    issued = service.award(
+        db,
+        staff,
+        issuer.id,
+        achievement.id,
+        email=earner.emails[0].email.upper(),
+        base_url=BASE,
+        data_keys=runtime.config.data_keys,
+    )
+    report = verify(
+        json.dumps(issued.credential),
+        fetch=own_documents_first(db, runtime.config, runtime.http.get),
+        recipients=[earner.emails[0].email],
+    )
+    assert report.status == "valid", report.to_json()
+    assert {c.name for c in report.checks} >= {"signature", "key", "revocation", "recipient"}
+
+    _work(runtime)
+    held = db.scalars(select(Award).where(Award.user_id == earner.id)).one()
+    assert held.acceptance == "pending"
+    assert held.verification_status == "valid", held.verification
+    assert held.achievement_name == "Welding I"
+    assert [skill.name for skill in held.skills] == ["welding"]
+
+
+def test_a_revoked_award_shows_revoked_in_the_wallet_and_its_earner_is_told(
+    db: Session, runtime: Runtime, redis: redis_lib.Redis
+) -> None:
+    issuer, achievement, staff = _issuer_with_achievement(db, runtime)
+    earner = make_user(db)
+    issued = service.award(
+        db,
+        staff,
+        issuer.id,
+        achievement.id,
+        email=earner.emails[0].email,
+        base_url=BASE,
+        data_keys=runtime.config.data_keys,
+    )
+    _work(runtime)
+    service.revoke(db, staff, issuer.id, issued.public_id, reason="Issued in error")
+    _work(runtime)
+
+    held = db.scalars(select(Award).where(Award.user_id == earner.id)).one()
+    db.refresh(held)
+    assert held.state() == "revoked"
+    assert any(
+        m["subject"] == "A badge in your wallet was revoked"
+        for m in mails_to(db, earner.emails[0].email)
+    )
+    report = verify(
+        json.dumps(issued.credential),
+        fetch=own_documents_first(db, runtime.config, runtime.http.get),
+        recipients=[earner.emails[0].email],
+    )
+    assert report.status == "invalid"
+    assert report.revoked
+
+
+def test_an_award_to_a_stranger_mails_a_claim_and_arrives_once_they_verify_the_address(
+    db: Session, runtime: Runtime, redis: redis_lib.Redis
+) -> None:
+    issuer, achievement, staff = _issuer_with_achievement(db, runtime)
+    service.award(
+        db,
+        staff,
+        issuer.id,
+        achievement.id,
+        email="newcomer@example.org",
+        base_url=BASE,
+        data_keys=runtime.config.data_keys,
+    )
+    _work(runtime)
+    _work(runtime)
+    claims = mails_to(db, "newcomer@example.org")
+    assert [m["subject"] for m in claims] == ["Example College awarded you a badge"]
+
+    unverified = make_user(db, email="newcomer@example.org", verified=False)
+    assert db.scalars(select(Award).where(Award.user_id == unverified.id)).all() == []
+    # Verifying the address (the real service, as the link in the mail does) delivers it.
+    address = unverified.emails[0]
+    token = tokens.make_token(
+        runtime.config.secret_key, tokens.VERIFY_EMAIL, {"e": address.id, "a": address.normalized}
+    )
+    accounts.verify_email(db, runtime.config, token)
+    _work(runtime)
+    held = db.scalars(select(Award).where(Award.user_id == unverified.id)).one()
+    assert held.acceptance == "pending"
+
+
+def test_another_issuers_member_cannot_award_or_revoke(db: Session, runtime: Runtime) -> None:
+    issuer, achievement, _staff = _issuer_with_achievement(db, runtime)
+    outsider = make_user(db)
+    with pytest.raises(errors.NotFound):
+        service.award(
+            db,
+            outsider.id,
+            issuer.id,
+            achievement.id,
+            email="x@example.org",
+            base_url=BASE,
+            data_keys=runtime.config.data_keys,
+        )
+    with pytest.raises(errors.NotFound):
+        service.revoke(db, outsider.id, issuer.id, "0" * 32, reason="")

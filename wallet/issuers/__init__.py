@@ -1,0 +1,1 @@
+"""Issuers: organisations, their members, achievements, and the awards they issue."""

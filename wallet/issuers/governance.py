@@ -1,0 +1,38 @@
+"""What each member role may do in an issuer. Pure.
+
+Owners do everything; admins run the organisation but cannot remove owners or see the audit log
+reserved to owners; awarders award and revoke; analysts only look at data.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+Action = t.Literal[
+    "view",
+    "view_data",
+    "award",
+    "revoke",
+    "manage_achievements",
+    "manage_members",
+    "manage_clients",
+    "manage_profile",
+    "view_audit",
+]
+
+_CAN: dict[str, frozenset[str]] = {
+    "owner": frozenset(t.get_args(Action)),
+    "admin": frozenset(t.get_args(Action)) - {"view_audit"},
+    "awarder": frozenset({"view", "view_data", "award", "revoke"}),
+    "analyst": frozenset({"view", "view_data"}),
+}
+
+
+def may(role: str, action: Action) -> bool:
+    """Return whether a member with ``role`` may do ``action``."""
+    return action in _CAN.get(role, frozenset())
+
+
+def may_grant(granter: str, role: str) -> bool:
+    """Return whether a member with role ``granter`` may give (or take away) ``role``."""
+    return granter == "owner" or (granter == "admin" and role != "owner")

@@ -1,0 +1,54 @@
+"""Named reads of the issuer side (callers check membership first, through the service)."""
+
+from __future__ import annotations
+
+import typing as t
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from wallet.accounts.models import User
+from wallet.issuers.models import Achievement
+from wallet.issuers.models import IssuedAward
+from wallet.issuers.models import Membership
+
+if t.TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+def achievements_of(session: Session, issuer_id: int) -> list[Achievement]:
+    """Return the issuer's achievements that are not archived, by name."""
+    return list(
+        session.scalars(
+            select(Achievement)
+            .where(Achievement.issuer_id == issuer_id, Achievement.archived_at.is_(None))
+            .order_by(Achievement.name)
+        )
+    )
+
+
+def recent_awards(
+    session: Session, issuer_id: int, *, achievement_id: int | None = None, limit: int = 50
+) -> list[IssuedAward]:
+    """Return the issuer's latest awards (of one achievement, if given), newest first."""
+    query = (
+        select(IssuedAward)
+        .options(joinedload(IssuedAward.achievement))
+        .where(IssuedAward.issuer_id == issuer_id)
+        .order_by(IssuedAward.id.desc())
+        .limit(limit)
+    )
+    if achievement_id is not None:
+        query = query.where(IssuedAward.achievement_id == achievement_id)
+    return list(session.scalars(query))
+
+
+def members_of(session: Session, issuer_id: int) -> list[tuple[User, str]]:
+    """Return the issuer's members with their roles."""
+    rows = session.execute(
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.issuer_id == issuer_id)
+        .order_by(User.display_name)
+    )
+    return [(user, role) for user, role in rows]

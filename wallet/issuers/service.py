@@ -1,0 +1,384 @@
+"""Use cases of the issuer side. Each owns its transaction and raises ``wallet.errors``.
+
+Authorization is checked here, not in views: every use case names the acting member and the
+issuer, and ``_require`` says "not found" to non-members and "forbidden" to members whose role
+does not allow the action (``governance``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import typing as t
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from wallet import errors
+from wallet.accounts.queries import normalize_email
+from wallet.accounts.queries import user_with_verified_email
+from wallet.backpack import service as backpack
+from wallet.backpack.models import Award
+from wallet.badges.verify import verify
+from wallet.db import utcnow
+from wallet.events import outbox
+from wallet.events.catalog import AwardCreated
+from wallet.events.catalog import AwardRevoked
+from wallet.issuers import documents
+from wallet.issuers import governance
+from wallet.issuers import messages
+from wallet.issuers import signing
+from wallet.issuers.models import Achievement
+from wallet.issuers.models import AuditEntry
+from wallet.issuers.models import IssuedAward
+from wallet.issuers.models import Issuer
+from wallet.issuers.models import Membership
+from wallet.issuers.models import StatusList
+from wallet.issuers.pictures import placeholder_svg
+from wallet.issuers.publishing import LocalFetch
+from wallet.issuers.publishing import Publisher
+
+if t.TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from wallet.badges.checks import Fetch
+
+#: Longest text fields of an achievement.
+NAME_MAX, TEXT_MAX = 200, 10_000
+#: Achievement types offered in the form (OB 3.0 ``achievementType`` values).
+ACHIEVEMENT_TYPES = (
+    "Achievement",
+    "Assessment",
+    "Award",
+    "Badge",
+    "Certificate",
+    "Certification",
+    "Competency",
+    "Course",
+    "Degree",
+    "Diploma",
+    "License",
+    "Micro-credential",
+)
+
+
+def _require(
+    session: Session, user_id: int, issuer_id: int, action: governance.Action
+) -> tuple[Issuer, Membership]:
+    issuer = session.get(Issuer, issuer_id)
+    membership = (
+        session.scalar(
+            select(Membership).where(
+                Membership.issuer_id == issuer_id, Membership.user_id == user_id
+            )
+        )
+        if issuer
+        else None
+    )
+    if issuer is None or membership is None:
+        raise errors.NotFound(_("There is no such issuer, or you are not one of its members."))
+    if not governance.may(membership.role, action):
+        raise errors.Forbidden(
+            _("Your role in %(issuer)s does not allow this.", issuer=issuer.name)
+        )
+    return issuer, membership
+
+
+def _audit(
+    session: Session, issuer: Issuer, actor: int | None, action: str, **details: t.Any
+) -> None:
+    session.add(
+        AuditEntry(issuer_id=issuer.id, actor_user_id=actor, action=action, details=details)
+    )
+
+
+def create_issuer(
+    session: Session,
+    user_id: int,
+    *,
+    name: str,
+    url: str,
+    email: str,
+    description: str,
+    data_keys: tuple[str, ...],
+) -> Issuer:
+    """Create an organisation with its own signing key; its creator becomes its owner."""
+    sealed, multibase = signing.new_key(data_keys)
+    issuer = Issuer(
+        name=name.strip()[:NAME_MAX],
+        url=url.strip(),
+        email=normalize_email(email),
+        description=description.strip()[:TEXT_MAX],
+        signing_key_sealed=sealed,
+        public_key_multibase=multibase,
+    )
+    issuer.members.append(Membership(user_id=user_id, role="owner"))
+    session.add(issuer)
+    session.flush()
+    session.add(StatusList(issuer_id=issuer.id, bits=bytes(documents.STATUS_LIST_BITS // 8)))
+    _audit(session, issuer, user_id, "issuer.created", name=issuer.name)
+    session.commit()
+    return issuer
+
+
+def get_issuer(session: Session, user_id: int, issuer_id: int) -> tuple[Issuer, Membership]:
+    """Return an issuer the user is a member of, and their membership."""
+    return _require(session, user_id, issuer_id, "view")
+
+
+def create_achievement(
+    session: Session, user_id: int, issuer_id: int, fields: dict[str, t.Any]
+) -> Achievement:
+    """Add a badge template to the issuer."""
+    issuer, _member = _require(session, user_id, issuer_id, "manage_achievements")
+    achievement = Achievement(issuer_id=issuer.id, **_achievement_fields(fields))
+    session.add(achievement)
+    session.flush()
+    _audit(session, issuer, user_id, "achievement.created", achievement=achievement.public_id)
+    session.commit()
+    return achievement
+
+
+def _achievement_fields(fields: dict[str, t.Any]) -> dict[str, t.Any]:
+    kind = fields.get("achievement_type") or "Achievement"
+    if kind not in ACHIEVEMENT_TYPES:
+        raise errors.Invalid(_("Choose one of the listed types."))
+    return {
+        "name": str(fields["name"]).strip()[:NAME_MAX],
+        "description": str(fields.get("description") or "").strip()[:TEXT_MAX],
+        "criteria": str(fields.get("criteria") or "").strip()[:TEXT_MAX],
+        "achievement_type": kind,
+        "level": str(fields.get("level") or "").strip()[:60],
+        "alignments": list(fields.get("alignments") or []),
+        "tags": list(fields.get("tags") or []),
+        "valid_days": fields.get("valid_days") or None,
+    }
+
+
+def get_achievement(
+    session: Session, user_id: int, issuer_id: int, achievement_id: int
+) -> Achievement:
+    """Return one of the issuer's achievements."""
+    _require(session, user_id, issuer_id, "view")
+    achievement = session.get(Achievement, achievement_id)
+    if achievement is None or achievement.issuer_id != issuer_id:
+        raise errors.NotFound(_("This achievement does not exist."))
+    return achievement
+
+
+def award(
+    session: Session,
+    actor_id: int | None,
+    issuer_id: int,
+    achievement_id: int,
+    *,
+    email: str,
+    name: str = "",
+    base_url: str,
+    data_keys: tuple[str, ...],
+    idempotency_key: str | None = None,
+) -> IssuedAward:
+    """Award an achievement to an email address: sign its OB 3.0 credential, publish both forms.
+
+    ``actor_id`` is the member awarding (checked for the ``award`` right); the API passes None
+    after checking its client's scope. Delivery to the earner's wallet (or a claim mail) follows
+    through the outbox once this commits.
+    """
+    if actor_id is not None:
+        issuer, _member = _require(session, actor_id, issuer_id, "award")
+    else:
+        issuer = session.get_one(Issuer, issuer_id)
+    achievement = session.get(Achievement, achievement_id)
+    if achievement is None or achievement.issuer_id != issuer.id or achievement.archived_at:
+        raise errors.NotFound(_("This achievement does not exist."))
+    recipient = normalize_email(email)
+    if "@" not in recipient or len(recipient) > 320:
+        raise errors.Invalid(_("Enter the earner's email address."))
+    status = session.scalar(
+        select(StatusList).where(StatusList.issuer_id == issuer.id).with_for_update()
+    )
+    assert status is not None
+    if status.next_index >= documents.STATUS_LIST_BITS:
+        raise errors.Conflict(_("This issuer's status list is full."))
+    now = utcnow()
+    issued = IssuedAward(
+        issuer_id=issuer.id,
+        achievement_id=achievement.id,
+        recipient_normalized=recipient,
+        recipient_name=name.strip()[:200],
+        salt=secrets.token_hex(8),
+        issued_at=now,
+        expires_at=now + dt.timedelta(days=achievement.valid_days)
+        if achievement.valid_days
+        else None,
+        status_index=status.next_index,
+        credential={},
+        idempotency_key=idempotency_key,
+        awarded_by_user_id=actor_id,
+    )
+    status.next_index += 1
+    session.add(issued)
+    session.flush()
+    urls = documents.Urls(base_url)
+    unsigned = documents.unsigned_credential(urls, issued, achievement, issuer)
+    issued.credential = signing.sign(unsigned, issuer, urls, data_keys, now)
+    _audit(session, issuer, actor_id, "award.created", award=issued.public_id, to=recipient)
+    outbox.record(session, AwardCreated(issued_award_id=issued.id, issuer_id=issuer.id))
+    session.commit()
+    return issued
+
+
+def revoke(
+    session: Session,
+    actor_id: int | None,
+    issuer_id: int,
+    public_id: str,
+    *,
+    reason: str,
+) -> IssuedAward:
+    """Revoke an award: its hosted assertion, revocation list and status list say so at once."""
+    if actor_id is not None:
+        issuer, _member = _require(session, actor_id, issuer_id, "revoke")
+    else:
+        issuer = session.get_one(Issuer, issuer_id)
+    issued = session.scalar(
+        select(IssuedAward).where(
+            IssuedAward.public_id == public_id, IssuedAward.issuer_id == issuer.id
+        )
+    )
+    if issued is None:
+        raise errors.NotFound(_("This award does not exist."))
+    if issued.revoked_at is not None:
+        raise errors.Conflict(_("This award is already revoked."))
+    status = session.scalar(
+        select(StatusList).where(StatusList.issuer_id == issuer.id).with_for_update()
+    )
+    assert status is not None
+    bits = bytearray(status.bits)
+    bits[issued.status_index // 8] |= 0x80 >> (issued.status_index % 8)
+    status.bits = bytes(bits)
+    status.updated_at = utcnow()
+    issued.revoked_at = utcnow()
+    issued.revocation_reason = reason.strip()[:500]
+    _audit(session, issuer, actor_id, "award.revoked", award=issued.public_id, reason=reason)
+    outbox.record(
+        session,
+        AwardRevoked(
+            issued_award_id=issued.id, issuer_id=issuer.id, reason=issued.revocation_reason
+        ),
+    )
+    session.commit()
+    return issued
+
+
+def deliver(
+    session: Session,
+    issued_award_id: int,
+    *,
+    base_url: str,
+    data_keys: tuple[str, ...],
+    fetch: Fetch,
+) -> Award | None:
+    """Put an issued award in its recipient's wallet as pending, or mail them a claim link.
+
+    Safe to run twice: the wallet holds a credential once, and the claim mail goes only when the
+    award is delivered for the first time and nobody holds the address.
+    """
+    issued = session.get(IssuedAward, issued_award_id)
+    if issued is None or issued.revoked_at is not None:
+        return None
+    earner = user_with_verified_email(session, issued.recipient_normalized)
+    urls = documents.Urls(base_url)
+    if earner is None:
+        if issued.claim_mailed_at is not None:
+            return None
+        issued.claim_mailed_at = utcnow()
+        outbox.record(
+            session,
+            messages.claim_your_badge(
+                to=issued.recipient_normalized,
+                name=issued.recipient_name,
+                issuer=issued.issuer.name,
+                achievement=issued.achievement.name,
+                link=f"{base_url}/sign-up",
+            ),
+        )
+        session.commit()
+        return None
+    credential_id = urls.credential(issued)
+    held = session.scalar(
+        select(Award).where(Award.user_id == earner.id, Award.credential_id == credential_id)
+    )
+    if held is not None:
+        return held
+    original = _original(issued)
+    local = LocalFetch(Publisher(session, base_url, data_keys), fetch)
+    report = verify(original, fetch=local, recipients=[issued.recipient_normalized])
+    achievement = issued.achievement
+    return backpack.add_award(
+        session,
+        earner.id,
+        original=original,
+        original_type="application/json",
+        report=report,
+        credential_id=credential_id,
+        acceptance="pending",
+        image=("image/svg+xml", placeholder_svg(achievement.name, achievement.public_id)),
+    )
+
+
+def _original(issued: IssuedAward) -> bytes:
+    return json.dumps(issued.credential, indent=2, ensure_ascii=False).encode()
+
+
+def claim_for(
+    session: Session, email: str, *, base_url: str, data_keys: tuple[str, ...], fetch: Fetch
+) -> int:
+    """Deliver every award issued to a just-verified address; return how many reached the wallet."""
+    ids = list(
+        session.scalars(
+            select(IssuedAward.id).where(
+                IssuedAward.recipient_normalized == normalize_email(email),
+                IssuedAward.revoked_at.is_(None),
+            )
+        )
+    )
+    delivered = 0
+    for issued_id in ids:
+        if deliver(session, issued_id, base_url=base_url, data_keys=data_keys, fetch=fetch):
+            delivered += 1
+    return delivered
+
+
+def issuers_of(session: Session, user_id: int) -> list[tuple[Issuer, str]]:
+    """Return the issuers the user belongs to, with their role, by name."""
+    rows = session.execute(
+        select(Issuer, Membership.role)
+        .join(Membership)
+        .where(Membership.user_id == user_id)
+        .order_by(Issuer.name)
+    )
+    return [(issuer, role) for issuer, role in rows]
+
+
+def held_copies(session: Session, issued_award_id: int, base_url: str) -> list[int]:
+    """Return the ids of the wallet awards that hold this issued award's credential."""
+    issued = session.get(IssuedAward, issued_award_id)
+    if issued is None:
+        return []
+    credential_id = documents.Urls(base_url).credential(issued)
+    return list(session.scalars(select(Award.id).where(Award.credential_id == credential_id)))
+
+
+def get_issued_award(session: Session, user_id: int, issuer_id: int, public_id: str) -> IssuedAward:
+    """Return one of the issuer's awards, for a member who may see its data."""
+    _require(session, user_id, issuer_id, "view_data")
+    issued = session.scalar(
+        select(IssuedAward).where(
+            IssuedAward.public_id == public_id, IssuedAward.issuer_id == issuer_id
+        )
+    )
+    if issued is None:
+        raise errors.NotFound(_("This award does not exist."))
+    return issued
