@@ -46,3 +46,19 @@ class MailRequested(Event):
 
 #: Every event type, by its dotted name.
 EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (MailRequested,)}
+
+
+# --- Bulk import (issue 4) -----------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportRequested(Event):
+    """An earner uploaded many badge files at once; the job imports them one by one."""
+
+    type: t.ClassVar[str] = "import.requested"
+
+    batch_id: int
+    about_user_id: int | None = None
+
+
+EVENT_TYPES[ImportRequested.type] = ImportRequested

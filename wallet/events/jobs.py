@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
+from wallet.backpack import bulk_import
 from wallet.backpack import service as backpack
 from wallet.events import mail
 
@@ -46,3 +47,21 @@ JOBS: dict[str, Job] = {"send_mail": send_mail, "reverify_award": reverify_award
 
 #: The jobs each event type starts. An event type missing here starts nothing.
 ROUTES: dict[str, tuple[str, ...]] = {"mail.requested": ("send_mail",)}
+
+
+# --- Bulk import (issue 4) -----------------------------------------------------------------------
+
+
+def run_import(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """Import the files of a bulk import that are still waiting (safe to run twice)."""
+    with runtime.db.session() as session:
+        bulk_import.run_batch(
+            session,
+            int(payload["batch_id"]),
+            fetch=runtime.fetcher().get,
+            fetch_image=runtime.http.get,
+        )
+
+
+JOBS["run_import"] = run_import
+ROUTES["import.requested"] = ("run_import",)
