@@ -5,7 +5,8 @@ data) and the status each kind of caller gets. Paths and form values may name, a
 the ``earner`` (so ``other_earner`` is a stranger to them): ``{email_id}`` an address;
 ``{award_id}`` and ``{public_id}`` a private award without a picture; ``{shared_award_id}`` and
 ``{shared_public_id}`` a public award whose original is a baked PNG; ``{collection_id}`` and
-``{collection_token}`` a collection shared by link holding both awards.
+``{collection_token}`` a collection shared by link holding both awards; ``{batch_id}`` a bulk
+import of two files.
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -110,6 +111,10 @@ MATRIX: dict[str, list[Case]] = {
     "backpack.import_award": [
         Case("GET", "/wallet/import", signed_in(200)),
         Case("POST", "/wallet/import", signed_in(400)),
+    ],
+    "backpack.import_batch": [Case("GET", "/wallet/import/{batch_id}", owner_only(200))],
+    "backpack.import_batch_status": [
+        Case("GET", "/wallet/import/{batch_id}/status", owner_only(200))
     ],
     "backpack.award": [Case("GET", "/wallet/awards/{award_id}", owner_only(200))],
     "backpack.recheck": [Case("POST", "/wallet/awards/{award_id}/recheck", owner_only(302))],

@@ -15,6 +15,7 @@ from tests.web.authz_matrix import Case
 from tests.web.helpers import csrf_token
 from tests.web.helpers import sign_in
 from wallet.accounts.models import EmailAddress
+from wallet.backpack.bulk_import import start_batch
 from wallet.backpack.collection_service import link_token
 from wallet.backpack.models import Collection
 from wallet.backpack.models import CollectionItem
@@ -85,6 +86,7 @@ def test_the_caller_gets_what_the_matrix_says(
     collection.items = [CollectionItem(award_id=award.id), CollectionItem(award_id=shared.id)]
     db.add(collection)
     db.commit()
+    batch = start_batch(db, owner.id, [("a.json", b"{}"), ("b.json", b"{}")])
     client = _client_for(app, db, caller, owner.emails[0].email)
     headers = {"Authorization": "Bearer not-a-real-token"} if caller == "api_client" else {}
     names = {
@@ -95,6 +97,7 @@ def test_the_caller_gets_what_the_matrix_says(
         "shared_public_id": shared.public_id,
         "collection_id": collection.id,
         "collection_token": link_token(app.config["SECRET_KEY"], collection),
+        "batch_id": batch.id,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}

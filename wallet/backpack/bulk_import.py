@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.orm import selectinload
 
 from wallet import errors
 from wallet.backpack import archive
@@ -129,19 +130,32 @@ class Progress:
 
 def progress(session: Session, batch: ImportBatch) -> Progress:
     """Return how many of the batch's files are processed, by outcome."""
-    counts = dict(
-        session.execute(
+    counts: dict[str, int] = {
+        status: count
+        for status, count in session.execute(
             select(ImportItem.status, func.count())
             .where(ImportItem.batch_id == batch.id)
             .group_by(ImportItem.status)
-        ).tuples()
-    )
+        )
+    }
     outcomes = {status: counts.get(status, 0) for status in OUTCOMES}
     return Progress(
         status=batch.status,
         total=sum(counts.values()),
         done=sum(outcomes.values()),
         outcomes=outcomes,
+    )
+
+
+def items_of(session: Session, batch: ImportBatch) -> list[ImportItem]:
+    """Return the batch's files in upload order, with their awards (never their bytes)."""
+    return list(
+        session.scalars(
+            select(ImportItem)
+            .where(ImportItem.batch_id == batch.id)
+            .order_by(ImportItem.position)
+            .options(selectinload(ImportItem.award))
+        )
     )
 
 
