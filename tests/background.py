@@ -1,4 +1,4 @@
-"""Run background work in a test as ``wallet worker`` would: the relay, then a real Dramatiq worker."""
+"""Run background work in a test as ``wallet worker`` would: the relay, then a Dramatiq worker."""
 
 from __future__ import annotations
 

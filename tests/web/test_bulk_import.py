@@ -1,4 +1,4 @@
-"""Bulk import: a zip or many files become a batch a job imports, with progress and a result each."""
+"""Bulk import: a zip or many files become a batch a job imports, with progress and results."""
 
 from __future__ import annotations
 
@@ -162,7 +162,8 @@ def test_a_zip_of_twelve_badges_is_imported_with_progress_and_a_result_for_each_
         == [None] * 12
     )
     award = db.scalar(select(Award).where(Award.achievement_name == "Welding 3"))
-    assert award is not None and award.original == images[3][1]
+    assert award is not None
+    assert award.original == images[3][1]
 
 
 def test_more_than_a_handful_of_files_go_to_the_background_too(
@@ -209,7 +210,8 @@ def test_a_job_that_runs_twice_or_dies_half_way_does_no_file_twice(
 
     items = bulk_import.items_of(db, db.get_one(ImportBatch, batch.id))
     assert [item.status for item in items] == ["added", "added", "duplicate"]
-    assert items[0].award is not None and items[0].award.achievement_name == "First"
+    assert items[0].award is not None
+    assert items[0].award.achievement_name == "First"
     assert db.scalar(select(func.count()).where(Award.user_id == user.id)) == 2
 
 

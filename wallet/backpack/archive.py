@@ -53,7 +53,11 @@ def display_name(name: str) -> str:
     Names come from the uploader's machine or from inside a zip; a right-to-left override could
     make ``gpj.exe`` read as ``exe.jpg`` in the result list.
     """
-    kept = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in name
+        if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+    )
     kept = " ".join(kept.split()).strip()
     if len(kept) > MAX_NAME:
         kept = kept[: MAX_NAME - 1] + "…"
