@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from tests.refusals import answers_or_refuses
 from wallet.backpack import archive
 from wallet.errors import Invalid
 
@@ -75,10 +76,7 @@ def test_a_password_protected_entry_is_refused() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=4096))
 def test_any_bytes_give_entries_or_a_clear_refusal(data: bytes) -> None:
-    try:
-        archive.read_zip(data)
-    except Invalid as error:
-        assert str(error)
+    answers_or_refuses(archive.read_zip, data)
 
 
 VALID = _zip([("a.json", b'{"a": 1}' * 50), ("b.png", b"\x89PNG" + bytes(range(256)) * 4)])
@@ -90,9 +88,4 @@ def test_a_damaged_zip_gives_entries_or_a_clear_refusal(changes: list[tuple[int,
     raw = bytearray(VALID)
     for offset, value in changes:
         raw[offset] = value
-    try:
-        entries = archive.read_zip(bytes(raw))
-    except Invalid as error:
-        assert str(error)
-    else:
-        assert all(len(entry.data) <= archive.MAX_FILE_BYTES for entry in entries)
+    answers_or_refuses(archive.read_zip, bytes(raw))

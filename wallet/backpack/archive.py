@@ -9,6 +9,7 @@ refusal says what is wrong in words the earner can act on.
 from __future__ import annotations
 
 import io
+import struct
 import unicodedata
 import zipfile
 import zlib
@@ -78,7 +79,16 @@ def read_zip(data: bytes, *, room: int = MAX_FILES) -> list[Entry]:
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+        struct.error,
+    ) as error:
         raise Invalid(Message(N_("This file is not a zip archive we can open."))) from error
     with archive:
         infos = archive.infolist()
@@ -131,7 +141,15 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> b
                 buffer += chunk
                 if len(buffer) > MAX_FILE_BYTES:
                     raise too_large
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError) as error:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        RuntimeError,
+        struct.error,
+    ) as error:
         raise Invalid(Message(N_("“%(name)s” in the zip is damaged."), name=name)) from error
     except NotImplementedError as error:
         raise Invalid(
