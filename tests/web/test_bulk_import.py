@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import struct
 import time
 import typing as t
@@ -281,6 +282,28 @@ def test_a_zip_we_cannot_take_is_refused_with_a_clear_message_and_nothing_kept(
     assert 'aria-invalid="true"' in page  # the message is tied to the file field
     assert _batches(db, user) == 0
     assert db.scalar(select(func.count()).where(Award.user_id == user.id)) == 0
+
+
+def test_a_zip_larger_than_one_badge_may_be_is_read_whole(
+    client: FlaskClient, db: Session, runtime: Runtime
+) -> None:
+    user = _earner(client, db)
+    email = user.emails[0].email
+    # Three badges beside random (incompressible) files: a zip over 5 MB, each file under it.
+    entries = [
+        (f"{n}.json", json.dumps(signed_badge(email, name=f"Big {n}")).encode()) for n in range(3)
+    ]
+    noise = [(f"noise-{n}.bin", random.Random(n).randbytes(2 * MB)) for n in range(3)]
+    data = _zip([*entries, *noise])
+    assert len(data) > 5 * MB
+
+    response = _upload(client, [(data, "big.zip")])
+
+    assert response.status_code == 302
+    work(runtime)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert page.count("✓ added") == 3
+    assert page.count("not added: something is wrong with it") == 3
 
 
 def test_a_file_over_5_mb_in_a_bulk_upload_is_refused(client: FlaskClient, db: Session) -> None:

@@ -381,7 +381,8 @@ def _start_bulk_import(form: forms.ImportForm, uploads: list[FileStorage], text:
         message = _("Choose at most %(count)d files at once.", count=archive.MAX_FILES)
         form.files.errors = [*form.files.errors, message]
         return render_template("backpack/import.html", form=form), 400
-    files = [(upload.filename or "", upload.read(MAX_UPLOAD + 1)) for upload in uploads]
+    # Read whole: a zip may be larger than one badge (the request size cap bounds it).
+    files = [(upload.filename or "", upload.read()) for upload in uploads]
     if text:
         files.append((_("The pasted text"), text.encode()))
     try:
