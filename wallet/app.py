@@ -11,13 +11,13 @@ from wallet.accounts import login
 from wallet.accounts import views as accounts_views
 from wallet.backpack import collection_views
 from wallet.backpack import export_views
-from wallet.issuers import public_views as issuer_public_views
-from wallet.issuers import views as issuer_views
 from wallet.backpack import views as backpack_views
 from wallet.config import PROJECT_ROOT
 from wallet.config import Config
 from wallet.extensions import babel
 from wallet.extensions import csrf
+from wallet.issuers import public_views as issuer_public_views
+from wallet.issuers import views as issuer_views
 from wallet.runtime import Runtime
 from wallet.web import context
 from wallet.web import ratelimit

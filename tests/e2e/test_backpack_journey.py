@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import typing as t
 import uuid
+import zipfile
 from pathlib import Path
 
 from tests.e2e.browser import assert_page_is_usable
@@ -144,3 +146,46 @@ def test_accept_a_pending_badge_share_it_and_group_it(
     stranger.goto(f"{live_server}{public_link}")
     assert stranger.get_by_text("not shared, or no longer exists").is_visible()
     stranger.context.close()
+
+
+def test_a_zip_of_badges_is_imported_in_the_background_with_progress_and_results(
+    page: Page, live_server: str, e2e_database_url: str
+) -> None:
+    email = f"ada-{uuid.uuid4().hex[:8]}@example.org"
+    database = Database(e2e_database_url)
+    with database.session() as session:
+        make_user(session, email=email, display_name="Ada Lovelace")
+    database.dispose()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in ("Knitting", "Weaving", "Dyeing"):
+            badge = json.dumps(signed_badge(email, name=name))
+            archive.writestr(
+                f"{name}.png", baking.bake_png(PNG.read_bytes(), badge, standard="ob3")
+            )
+        archive.writestr("shopping list.txt", "eggs, wool")
+
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").last.click()
+    page.get_by_role("link", name="Add a badge").click()
+    page.get_by_label("Badge files").set_input_files(
+        [{"name": "badges.zip", "mimeType": "application/zip", "buffer": buffer.getvalue()}]
+    )
+    page.get_by_role("button", name="Check and add").click()
+
+    assert page.get_by_role("heading", name="Adding your badges").is_visible()
+    assert page.get_by_role("progressbar").is_visible()
+    assert_page_is_usable(page)
+    # The page polls and reloads itself once the job has checked every file.
+    page.get_by_text("4 of 4 files checked").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="All files are checked").wait_for()
+    assert page.get_by_role("progressbar").get_attribute("value") == "4"
+    for name in ("Knitting", "Weaving", "Dyeing"):
+        assert page.get_by_role("link", name=name).is_visible()
+    assert page.get_by_text("not added: something is wrong with it").is_visible()
+    assert_page_is_usable(page)
+
+    page.get_by_role("link", name="Go to your wallet").click()
+    assert page.get_by_role("link", name="Weaving").is_visible()

@@ -15,7 +15,7 @@ def test_markdown_is_rendered() -> None:
 
 def test_raw_html_and_script_links_never_survive() -> None:
     html = render(
-        '<script>alert(1)</script><img src=x onerror=alert(1)>'
+        "<script>alert(1)</script><img src=x onerror=alert(1)>"
         "[x](javascript:alert(1)) <iframe src=https://evil.example></iframe>"
     )
     assert "<script" not in html

@@ -7,7 +7,8 @@ the ``earner`` (so ``other_earner`` is a stranger to them): ``{email_id}`` an ad
 ``{shared_public_id}`` a public award whose original is a baked PNG; ``{collection_id}`` and
 ``{collection_token}`` a collection shared by link holding both awards; ``{export_id}`` a finished
 data export; ``{issuer_id}`` (``{issuer_public_id}``) an issuer the earner owns, with an achievement
-``{achievement_id}`` (``{achievement_public_id}``) awarded once, ``{issued_public_id}``.
+``{achievement_id}`` (``{achievement_public_id}``) awarded once, ``{issued_public_id}``;
+``{batch_id}`` a bulk import of two files.
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -112,6 +113,10 @@ MATRIX: dict[str, list[Case]] = {
     "backpack.import_award": [
         Case("GET", "/wallet/import", signed_in(200)),
         Case("POST", "/wallet/import", signed_in(400)),
+    ],
+    "backpack.import_batch": [Case("GET", "/wallet/import/{batch_id}", owner_only(200))],
+    "backpack.import_batch_status": [
+        Case("GET", "/wallet/import/{batch_id}/status", owner_only(200))
     ],
     "backpack.award": [Case("GET", "/wallet/awards/{award_id}", owner_only(200))],
     "backpack.recheck": [Case("POST", "/wallet/awards/{award_id}/recheck", owner_only(302))],

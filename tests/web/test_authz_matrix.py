@@ -16,14 +16,15 @@ from tests.web.authz_matrix import Case
 from tests.web.helpers import csrf_token
 from tests.web.helpers import sign_in
 from wallet.accounts.models import EmailAddress
+from wallet.backpack.bulk_import import start_batch
 from wallet.backpack.collection_service import link_token
 from wallet.backpack.models import Collection
 from wallet.backpack.models import CollectionItem
 from wallet.backpack.models import DataExport
 from wallet.backpack.service import add_award
-from wallet.issuers import service as issuers
 from wallet.badges.report import Report
 from wallet.db import utcnow
+from wallet.issuers import service as issuers
 
 PNG = (
     Path(__file__).parent.parent / "data/vectors/ob2/openbadges-bakery/public_domain_heart.png"
@@ -115,6 +116,7 @@ def test_the_caller_gets_what_the_matrix_says(
         base_url="http://localhost",
         data_keys=keys,
     )
+    batch = start_batch(db, owner.id, [("a.json", b"{}"), ("b.json", b"{}")])
     client = _client_for(app, db, caller, owner.emails[0].email)
     headers = {"Authorization": "Bearer not-a-real-token"} if caller == "api_client" else {}
     names = {
@@ -131,6 +133,7 @@ def test_the_caller_gets_what_the_matrix_says(
         "achievement_id": achievement.id,
         "achievement_public_id": achievement.public_id,
         "issued_public_id": issued.public_id,
+        "batch_id": batch.id,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}

@@ -150,9 +150,9 @@ def test_more_files_than_one_import_takes_are_refused_before_any_is_read(
     client: FlaskClient, db: Session
 ) -> None:
     user = _earner(client, db)
-    response = _upload(client, [(b"{}", f"badge-{n}.json") for n in range(21)])
+    response = _upload(client, [(b"{}", f"badge-{n}.json") for n in range(201)])
     assert response.status_code == 400
-    assert "Choose at most 20 files at once." in response.get_data(as_text=True)
+    assert "Choose at most 200 files at once." in response.get_data(as_text=True)
     assert db.query(Award).filter_by(user_id=user.id).count() == 0
 
 

@@ -11,8 +11,11 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 
-#: Files one import takes; a zip or a larger batch goes through the bulk import.
-MAX_FILES = 20
+from wallet.backpack import archive
+
+#: Files one request checks while the earner waits; a zip, or more files, go to the bulk import
+#: (a background job, up to ``archive.MAX_FILES``).
+MAX_FILES = 5
 
 
 class ImportForm(FlaskForm):  # type: ignore[misc]
@@ -21,8 +24,9 @@ class ImportForm(FlaskForm):  # type: ignore[misc]
     files = MultipleFileField(
         _l("Badge files"),
         description=_l(
-            "Badge images (PNG or SVG), or .json, .jws or .jwt files: up to %(count)d at once.",
-            count=MAX_FILES,
+            "Badge images (PNG or SVG), .json, .jws or .jwt files, or a .zip of them: "
+            "up to %(count)d at once.",
+            count=archive.MAX_FILES,
         ),
     )
     text = TextAreaField(

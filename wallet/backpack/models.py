@@ -246,3 +246,57 @@ class DataExport(Base):
 
     def __repr__(self) -> str:
         return f"<DataExport {self.id} user={self.user_id} {self.status} {self.done}/{self.total}>"
+
+
+# --- Bulk import (issue 4): a batch of files imported in the background -----------------------
+
+
+class ImportBatch(Base):
+    """Many badge files (or a zip of them) an earner uploaded at once, imported by a job."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: ``queued`` until the job starts, ``running``, then ``done`` when no item waits.
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    #: Until when the job that is importing holds the batch; another run of the job (jobs may
+    #: run twice) leaves it alone until then, and resumes it after a crash.
+    claimed_until: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+
+    items: Mapped[list[ImportItem]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ImportItem.position"
+    )
+
+
+class ImportItem(Base):
+    """One file of a bulk import and what happened to it."""
+
+    __tablename__ = "import_items"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "position", name="uq_import_items_batch_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
+    #: Order in the upload (and in the zip).
+    position: Mapped[int]
+    #: The file's name, cleaned for display (see ``archive.display_name``).
+    name: Mapped[str] = mapped_column(String(255))
+    #: The bytes uploaded, until the file is processed; the award keeps its own original.
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    #: ``waiting``, then ``added``, ``duplicate``, ``refused`` (failed verification) or
+    #: ``failed`` (could not be read or checked).
+    status: Mapped[str] = mapped_column(String(20), default="waiting")
+    award_id: Mapped[int | None] = mapped_column(
+        ForeignKey("awards.id", ondelete="SET NULL"), index=True
+    )
+    #: Why a ``failed`` item failed (``Message.to_json()``), shown in the reader's language.
+    message: Mapped[dict[str, t.Any] | None] = mapped_column(JSON)
+    #: The verification report of a ``refused`` item (``Report.to_json(translatable=True)``).
+    report: Mapped[dict[str, t.Any] | None] = mapped_column(JSON)
+    processed_at: Mapped[dt.datetime | None]
+
+    award: Mapped[Award | None] = relationship()

@@ -8,23 +8,29 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 from flask import flash
+from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from wallet import errors
+from wallet.backpack import archive
+from wallet.backpack import bulk_import
 from wallet.backpack import forms
 from wallet.backpack import queries
 from wallet.backpack import service
 from wallet.backpack.models import Award
 from wallet.badges.report import Report
 from wallet.issuers.publishing import own_documents_first
+from wallet.messages import Message
 from wallet.web import context
 from wallet.web.auth import login_required
 from wallet.web.ratelimit import rate_limit
@@ -111,10 +117,8 @@ def import_award() -> Page:
     if not uploads and not text:
         form.text.errors = [*form.text.errors, _("Choose a file, or paste a badge or its link.")]
         return render_template("backpack/import.html", form=form), 400
-    if len(uploads) > forms.MAX_FILES:
-        message = _("Choose at most %(count)d files at once.", count=forms.MAX_FILES)
-        form.files.errors = [*form.files.errors, message]
-        return render_template("backpack/import.html", form=form), 400
+    if _is_bulk(uploads):
+        return _start_bulk_import(form, uploads, text)
     items: list[tuple[str, bytes | str]] = [
         (upload.filename, upload.read(MAX_UPLOAD + 1)) for upload in uploads
     ]
@@ -361,3 +365,73 @@ def recheck(award_id: int) -> Response:
     )
     flash(_("Checked again just now."), "success")
     return redirect(url_for("backpack.award", award_id=award_id))
+
+
+# --- Bulk import (issue 4): a zip, or more files than one request checks, imported by a job -----
+
+
+def _is_bulk(uploads: list[FileStorage]) -> bool:
+    """Return whether the upload goes to the background: a zip, or more than a handful of files."""
+    if len(uploads) > forms.MAX_FILES:
+        return True
+    for upload in uploads:
+        head = upload.stream.read(4)
+        upload.stream.seek(0)
+        if archive.looks_like_zip(upload.filename or "", head):
+            return True
+    return False
+
+
+def _start_bulk_import(form: forms.ImportForm, uploads: list[FileStorage], text: str) -> Page:
+    """Store the files as a batch the job imports, and show its page (its progress and results)."""
+    if len(uploads) > archive.MAX_FILES:
+        # Refused before any file is read.
+        message = _("Choose at most %(count)d files at once.", count=archive.MAX_FILES)
+        form.files.errors = [*form.files.errors, message]
+        return render_template("backpack/import.html", form=form), 400
+    # Read whole: a zip may be larger than one badge (the request size cap bounds it).
+    files = [(upload.filename or "", upload.read()) for upload in uploads]
+    if text:
+        files.append((_("The pasted text"), text.encode()))
+    try:
+        batch = bulk_import.start_batch(context.db_session(), t.cast("int", current_user.id), files)
+    except errors.Invalid as error:
+        form.files.errors = [*form.files.errors, _say(error.message)]
+        status = 413 if isinstance(error, bulk_import.TooLarge) else 400
+        return render_template("backpack/import.html", form=form), status
+    return redirect(url_for("backpack.import_batch", batch_id=batch.id))
+
+
+def _say(message: str) -> str:
+    """Return a ``Message`` (or its stored JSON) in the reader's language."""
+    return Message.of(message).render(gettext)
+
+
+def _said(stored: dict[str, t.Any] | None) -> str:
+    return Message.from_json(stored).render(gettext) if stored else ""
+
+
+@bp.get("/wallet/import/<int:batch_id>")
+@login_required
+def import_batch(batch_id: int) -> str:
+    """Show a bulk import: how far it has come and what happened to each file."""
+    session = context.db_session()
+    batch = bulk_import.batch_for_owner(session, t.cast("int", current_user.id), batch_id)
+    return render_template(
+        "backpack/import_batch.html",
+        batch=batch,
+        progress=bulk_import.progress(session, batch),
+        items=bulk_import.items_of(session, batch),
+        say=_said,
+    )
+
+
+@bp.get("/wallet/import/<int:batch_id>/status")
+@login_required
+def import_batch_status(batch_id: int) -> Response:
+    """How far a bulk import has come, as JSON, for the batch page's script to poll."""
+    session = context.db_session()
+    batch = bulk_import.batch_for_owner(session, t.cast("int", current_user.id), batch_id)
+    response = jsonify(bulk_import.progress(session, batch).to_json())
+    response.headers["Cache-Control"] = "no-store"
+    return response

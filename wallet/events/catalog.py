@@ -85,8 +85,25 @@ class AwardRevoked(Event):
     reason: str = ""
 
 
+@dataclasses.dataclass(frozen=True)
+class ImportRequested(Event):
+    """An earner uploaded many badge files at once; the job imports them one by one."""
+
+    type: t.ClassVar[str] = "import.requested"
+
+    batch_id: int
+    about_user_id: int | None = None
+
+
 #: Every event type, by its dotted name.
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
-    for cls in (MailRequested, ExportRequested, EmailVerified, AwardCreated, AwardRevoked)
+    for cls in (
+        MailRequested,
+        ExportRequested,
+        ImportRequested,
+        EmailVerified,
+        AwardCreated,
+        AwardRevoked,
+    )
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
+from wallet.backpack import bulk_import
 from wallet.backpack import export_service as exports
 from wallet.backpack import service as backpack
 from wallet.events import mail
@@ -88,6 +89,17 @@ def build_export(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) ->
         exports.build_export(session, int(payload["export_id"]), runtime.config.base_url)
 
 
+def run_import(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """Import the files of a bulk import that are still waiting (safe to run twice)."""
+    with runtime.db.session() as session:
+        bulk_import.run_batch(
+            session,
+            int(payload["batch_id"]),
+            fetch=own_documents_first(session, runtime.config, runtime.fetcher().get),
+            fetch_image=runtime.http.get,
+        )
+
+
 #: Every job, by its actor name.
 JOBS: dict[str, Job] = {
     "send_mail": send_mail,
@@ -96,6 +108,7 @@ JOBS: dict[str, Job] = {
     "deliver_award": deliver_award,
     "claim_awards": claim_awards,
     "recheck_held_copies": recheck_held_copies,
+    "run_import": run_import,
 }
 
 #: The jobs each event type starts. An event type missing here starts nothing.
@@ -105,4 +118,5 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "award.created": ("deliver_award",),
     "email.verified": ("claim_awards",),
     "award.revoked": ("recheck_held_copies",),
+    "import.requested": ("run_import",),
 }

@@ -11,12 +11,12 @@ from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms import URLField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL
 from wtforms.validators import DataRequired
 from wtforms.validators import Email
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
-from wtforms.validators import URL
 
 from wallet.issuers.service import ACHIEVEMENT_TYPES
 
@@ -43,13 +43,13 @@ class AchievementForm(FlaskForm):  # type: ignore[misc]
     achievement_type = SelectField(
         _l("Type"), choices=[SelectChoice(kind) for kind in ACHIEVEMENT_TYPES], default="Course"
     )
-    description = TextAreaField(
-        _l("Description"), validators=[DataRequired(), Length(max=10_000)]
-    )
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10_000)])
     criteria = TextAreaField(
         _l("How to earn it"),
         validators=[DataRequired(), Length(max=10_000)],
-        description=_l("What the earner did or showed. You can use Markdown: **bold**, lists, links."),
+        description=_l(
+            "What the earner did or showed. You can use Markdown: **bold**, lists, links."
+        ),
     )
     level = StringField(_l("Level"), validators=[Optional(), Length(max=60)])
     skills = TextAreaField(

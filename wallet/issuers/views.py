@@ -37,6 +37,7 @@ ROLE_NAMES = {
 def _role_names() -> dict[str, t.Any]:
     return {"role_names": ROLE_NAMES}
 
+
 Page = str | Response | tuple[str, int]
 
 
@@ -92,7 +93,9 @@ def new_achievement(issuer_id: int) -> Page:
     session = context.db_session()
     issuer, membership = service.get_issuer(session, _user_id(), issuer_id)
     if not governance.may(membership.role, "manage_achievements"):
-        raise errors.Forbidden(_("Your role in %(issuer)s does not allow this.", issuer=issuer.name))
+        raise errors.Forbidden(
+            _("Your role in %(issuer)s does not allow this.", issuer=issuer.name)
+        )
     form = forms.AchievementForm()
     if form.validate_on_submit():
         try:
@@ -107,7 +110,9 @@ def new_achievement(issuer_id: int) -> Page:
                     "achievement_type": form.achievement_type.data,
                     "level": form.level.data,
                     "alignments": _skills(form.skills.data or ""),
-                    "tags": [tag.strip() for tag in (form.tags.data or "").split(",") if tag.strip()],
+                    "tags": [
+                        tag.strip() for tag in (form.tags.data or "").split(",") if tag.strip()
+                    ],
                     "valid_days": form.valid_days.data,
                 },
             )
@@ -130,7 +135,12 @@ def _skills(text: str) -> list[dict[str, str]]:
         if parts[0]:
             url = parts[3] if parts[3].startswith(("https://", "http://")) else ""
             skills.append(
-                {"name": parts[0][:300], "framework": parts[1][:300], "code": parts[2][:100], "url": url}
+                {
+                    "name": parts[0][:300],
+                    "framework": parts[1][:300],
+                    "code": parts[2][:100],
+                    "url": url,
+                }
             )
     return skills
 

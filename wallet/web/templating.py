@@ -9,11 +9,10 @@ from flask import Flask
 from flask_babel import format_date
 from flask_babel import format_datetime
 from flask_babel import get_locale
-
-from wallet.web import markdown
 from flask_babel import gettext
 
 from wallet.messages import Message
+from wallet.web import markdown
 
 
 def _date(value: dt.datetime | dt.date | None, style: str = "medium") -> str:

@@ -1,0 +1,28 @@
+"""Run background work in a test as ``wallet worker`` would: the relay, then a Dramatiq worker."""
+
+from __future__ import annotations
+
+import typing as t
+
+from dramatiq import Worker
+
+from wallet.events.broker import QUEUE
+from wallet.events.broker import build_broker
+from wallet.events.relay import relay_once
+
+if t.TYPE_CHECKING:
+    from wallet.runtime import Runtime
+
+
+def work(runtime: Runtime) -> None:
+    """Relay what is in the outbox and run every queued job until the queue is empty."""
+    broker = build_broker(runtime)
+    worker = Worker(broker, worker_threads=1, worker_timeout=100)
+    worker.start()
+    try:
+        relay_once(runtime, broker)
+        broker.join(QUEUE, timeout=60_000)
+        worker.join()
+    finally:
+        worker.stop()
+        broker.close()
