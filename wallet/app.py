@@ -16,6 +16,10 @@ from wallet.config import PROJECT_ROOT
 from wallet.config import Config
 from wallet.extensions import babel
 from wallet.extensions import csrf
+from wallet.issuer_api import client_views
+from wallet.issuer_api import oauth
+from wallet.issuer_api import oauth_views
+from wallet.issuer_api import views as api_views
 from wallet.issuers import public_views as issuer_public_views
 from wallet.issuers import views as issuer_views
 from wallet.runtime import Runtime
@@ -57,6 +61,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     _register_blueprints(app)
+    _register_issuer_api(app)
     ratelimit.init_app(app, runtime.redis.limiter_uri, runtime.redis.client_name)
     return app
 
@@ -112,3 +117,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(export_views.bp)
     app.register_blueprint(issuer_views.bp)
     app.register_blueprint(issuer_public_views.bp)
+
+
+def _register_issuer_api(app: Flask) -> None:
+    """Mount the issuer API (issue 5): OAuth2 server, /api/v1, and the clients pages.
+
+    The API and the OAuth endpoints authenticate clients by token or secret, never by cookie,
+    so CSRF protection does not apply to them.
+    """
+    oauth.init_app(app)
+    app.register_blueprint(api_views.bp)
+    app.register_blueprint(oauth_views.bp)
+    app.register_blueprint(client_views.bp)
+    csrf.exempt(api_views.bp)
+    csrf.exempt(oauth_views.bp)

@@ -80,6 +80,8 @@ class Config:
     #: Flask-Limiter rules for sign-in and password reset (per client address and per email).
     signin_rate_limit: str = "10 per minute;50 per hour"
     reset_rate_limit: str = "5 per 15 minutes"
+    #: Flask-Limiter rule for each issuer API client (a batch counts as one request).
+    api_rate_limit: str = "600 per minute;20000 per hour"
     #: Disable rate limiting entirely (never in production).
     ratelimit_enabled: bool = True
     #: CSRF protection on every form.

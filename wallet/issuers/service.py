@@ -14,6 +14,7 @@ import typing as t
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from wallet import errors
 from wallet.accounts.queries import normalize_email
@@ -382,3 +383,242 @@ def get_issued_award(session: Session, user_id: int, issuer_id: int, public_id: 
     if issued is None:
         raise errors.NotFound(_("This award does not exist."))
     return issued
+
+
+# --- Use cases for the issuer API (issue 5) -------------------------------------------------
+# The actor is an API client of ``issuer_id`` (``client`` names it in the audit log). The view
+# checked the token's scope; these check that what is named belongs to that issuer and say "not
+# found" otherwise, so one issuer's client cannot learn what another issuer has.
+
+
+def issuer_for_client(session: Session, issuer_id: int) -> Issuer:
+    """Return the issuer an API client acts for."""
+    return session.get_one(Issuer, issuer_id)
+
+
+def achievement_for_client(
+    session: Session, issuer_id: int, public_id: str, *, archived: bool = False
+) -> Achievement:
+    """Return one of the issuer's achievements by public id (archived ones only if asked)."""
+    achievement = session.scalar(
+        select(Achievement).where(
+            Achievement.public_id == public_id, Achievement.issuer_id == issuer_id
+        )
+    )
+    if achievement is None or (achievement.archived_at is not None and not archived):
+        raise errors.NotFound(_("This achievement does not exist."))
+    return achievement
+
+
+def create_achievement_for_client(
+    session: Session, issuer_id: int, fields: dict[str, t.Any], *, client: str
+) -> Achievement:
+    """Add a badge template to the issuer, for its API client."""
+    issuer = issuer_for_client(session, issuer_id)
+    achievement = Achievement(issuer_id=issuer.id, **_achievement_fields(fields))
+    session.add(achievement)
+    session.flush()
+    _audit(
+        session,
+        issuer,
+        None,
+        "achievement.created",
+        achievement=achievement.public_id,
+        client=client,
+    )
+    session.commit()
+    return achievement
+
+
+def update_achievement_for_client(
+    session: Session, issuer_id: int, public_id: str, changes: dict[str, t.Any], *, client: str
+) -> Achievement:
+    """Change some fields of an achievement; awards already made keep what they were signed with."""
+    achievement = achievement_for_client(session, issuer_id, public_id)
+    current = {
+        "name": achievement.name,
+        "description": achievement.description,
+        "criteria": achievement.criteria,
+        "achievement_type": achievement.achievement_type,
+        "level": achievement.level,
+        "alignments": achievement.alignments,
+        "tags": achievement.tags,
+        "valid_days": achievement.valid_days,
+    }
+    for name, value in _achievement_fields(current | changes).items():
+        setattr(achievement, name, value)
+    _audit(
+        session,
+        achievement.issuer,
+        None,
+        "achievement.updated",
+        achievement=public_id,
+        fields=sorted(changes),
+        client=client,
+    )
+    session.commit()
+    return achievement
+
+
+def archive_achievement_for_client(
+    session: Session, issuer_id: int, public_id: str, *, client: str
+) -> Achievement:
+    """Archive an achievement: it can no longer be awarded; its awards stay valid."""
+    achievement = achievement_for_client(session, issuer_id, public_id)
+    achievement.archived_at = utcnow()
+    _audit(
+        session,
+        achievement.issuer,
+        None,
+        "achievement.archived",
+        achievement=public_id,
+        client=client,
+    )
+    session.commit()
+    return achievement
+
+
+def issued_award_for_client(session: Session, issuer_id: int, public_id: str) -> IssuedAward:
+    """Return one of the issuer's awards by public id."""
+    issued = session.scalar(
+        select(IssuedAward).where(
+            IssuedAward.public_id == public_id, IssuedAward.issuer_id == issuer_id
+        )
+    )
+    if issued is None:
+        raise errors.NotFound(_("This award does not exist."))
+    return issued
+
+
+def issued_award_by_key(session: Session, issuer_id: int, key: str) -> IssuedAward | None:
+    """Return the award an API request with idempotency ``key`` created, if any."""
+    return session.scalar(
+        select(IssuedAward).where(
+            IssuedAward.issuer_id == issuer_id, IssuedAward.idempotency_key == key
+        )
+    )
+
+
+def issued_awards_page(
+    session: Session, issuer_id: int, *, before_id: int | None, limit: int
+) -> list[IssuedAward]:
+    """Return up to ``limit`` of the issuer's awards, newest first, older than ``before_id``."""
+    query = (
+        select(IssuedAward)
+        .options(joinedload(IssuedAward.achievement))
+        .where(IssuedAward.issuer_id == issuer_id)
+        .order_by(IssuedAward.id.desc())
+        .limit(limit)
+    )
+    if before_id is not None:
+        query = query.where(IssuedAward.id < before_id)
+    return list(session.scalars(query))
+
+
+def issued_awards_by_keys(
+    session: Session, issuer_id: int, keys: list[str]
+) -> dict[str, IssuedAward]:
+    """Return the issuer's awards created with these idempotency keys, by key."""
+    found: dict[str, IssuedAward] = {}
+    for start in range(0, len(keys), 500):
+        rows = session.scalars(
+            select(IssuedAward).where(
+                IssuedAward.issuer_id == issuer_id,
+                IssuedAward.idempotency_key.in_(keys[start : start + 500]),
+            )
+        )
+        found.update({row.idempotency_key or "": row for row in rows})
+    return found
+
+
+class BatchItem(t.NamedTuple):
+    """One award of a batch: the achievement's public id and the recipient."""
+
+    achievement_public_id: str
+    email: str
+    name: str
+    #: Idempotency key of this item (so a retried batch finds what it already awarded).
+    key: str | None = None
+
+
+def award_batch(
+    session: Session,
+    issuer_id: int,
+    items: list[BatchItem],
+    *,
+    base_url: str,
+    data_keys: tuple[str, ...],
+    client: str,
+) -> list[IssuedAward | errors.WalletError]:
+    """Award a chunk of items in one transaction; return each item's award, or why it failed.
+
+    A bad item (unknown achievement, bad address) fails alone and the rest are awarded; the
+    caller splits big batches into chunks, so one chunk's failure loses nothing already done.
+    """
+    issuer = issuer_for_client(session, issuer_id)
+    public_ids = {item.achievement_public_id for item in items}
+    achievements = {
+        a.public_id: a
+        for a in session.scalars(
+            select(Achievement).where(
+                Achievement.issuer_id == issuer.id,
+                Achievement.public_id.in_(public_ids),
+                Achievement.archived_at.is_(None),
+            )
+        )
+    }
+    status = session.scalar(
+        select(StatusList).where(StatusList.issuer_id == issuer.id).with_for_update()
+    )
+    assert status is not None
+    urls = documents.Urls(base_url)
+    now = utcnow()
+    results: list[IssuedAward | errors.WalletError] = []
+    for item in items:
+        achievement = achievements.get(item.achievement_public_id)
+        recipient = normalize_email(item.email)
+        if achievement is None:
+            results.append(errors.NotFound(_("This achievement does not exist.")))
+            continue
+        if "@" not in recipient or len(recipient) > 320:
+            results.append(errors.Invalid(_("Enter the earner's email address.")))
+            continue
+        if status.next_index >= documents.STATUS_LIST_BITS:
+            results.append(errors.Conflict(_("This issuer's status list is full.")))
+            continue
+        issued = IssuedAward(
+            issuer_id=issuer.id,
+            achievement_id=achievement.id,
+            recipient_normalized=recipient,
+            recipient_name=item.name.strip()[:200],
+            salt=secrets.token_hex(8),
+            issued_at=now,
+            expires_at=now + dt.timedelta(days=achievement.valid_days)
+            if achievement.valid_days
+            else None,
+            status_index=status.next_index,
+            credential={},
+            idempotency_key=item.key,
+        )
+        status.next_index += 1
+        session.add(issued)
+        results.append(issued)
+    session.flush()
+    by_id = {achievement.id: achievement for achievement in achievements.values()}
+    for issued in results:
+        if isinstance(issued, IssuedAward):
+            achievement = by_id[issued.achievement_id]
+            unsigned = documents.unsigned_credential(urls, issued, achievement, issuer)
+            issued.credential = signing.sign(unsigned, issuer, urls, data_keys, now)
+            _audit(
+                session,
+                issuer,
+                None,
+                "award.created",
+                award=issued.public_id,
+                to=issued.recipient_normalized,
+                client=client,
+            )
+            outbox.record(session, AwardCreated(issued_award_id=issued.id, issuer_id=issuer.id))
+    session.commit()
+    return results
