@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 
@@ -23,7 +24,7 @@ class ClientForm(FlaskForm):  # type: ignore[misc]
     )
     scopes = SelectMultipleField(
         _l("What it may do"),
-        choices=[(name, f"{name}: {text}") for name, text in SCOPES.items()],
+        choices=[SelectChoice(name, f"{name}: {text}") for name, text in SCOPES.items()],
         validators=[DataRequired(message=_l("Choose at least one."))],
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),
