@@ -15,11 +15,16 @@ Callers:
 - ``earner``: signed in, owns the resources in the path.
 - ``other_earner``: signed in as someone else.
 - ``issuer_staff``: a member of an issuer (for now a signed-in earner without issuer rights).
-- ``api_client``: an issuer system with a bearer token (for now an unknown token).
+- ``api_client``: an issuer system with a valid bearer token (all scopes) of ANOTHER issuer than
+  the earner's, so API rows show that one issuer's client cannot reach another's data.
+
+Issuer API (issue 5): the earner's issuer also has an API client ``{client_id}`` (its row id).
+API cases send ``json`` bodies (strings in them are formatted like paths).
 """
 
 from __future__ import annotations
 
+import typing as t
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -34,6 +39,7 @@ class Case:
     path: str
     expect: dict[str, int]
     data: dict[str, str] = field(default_factory=dict)
+    json: dict[str, t.Any] | None = None
 
 
 def everyone(status: int) -> dict[str, int]:
@@ -73,6 +79,15 @@ def anonymous_only(status: int) -> dict[str, int]:
         "other_earner": 302,
         "issuer_staff": 302,
     }
+
+
+def api_only(status: int) -> dict[str, int]:
+    """Only an API client with a token gets ``status``; everyone else gets 401 (no cookie counts).
+
+    The API client belongs to another issuer than the resources in the path: 404 there means
+    it cannot reach them, 200 on a list means it sees only its own issuer's things.
+    """
+    return {**everyone(401), "api_client": status}
 
 
 MATRIX: dict[str, list[Case]] = {
@@ -224,5 +239,75 @@ MATRIX: dict[str, list[Case]] = {
     "accounts.delete_account": [
         Case("GET", "/settings/delete", signed_in(200)),
         Case("POST", "/settings/delete", signed_in(400)),
+    ],
+    # Issuer API (issue 5): clients pages for members who manage clients, then /oauth and /api/v1.
+    "api_clients.index": [
+        Case("GET", "/issuers/{issuer_id}/clients", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/clients", owner_only(400)),
+    ],
+    "api_clients.revoke": [
+        Case("GET", "/issuers/{issuer_id}/clients/{client_id}/revoke", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/clients/{client_id}/revoke", owner_only(302)),
+    ],
+    # No grant_type: 400 unsupported_grant_type (RFC 6749 §5.2) before any client is looked at.
+    "oauth.token": [Case("POST", "/oauth/token", everyone(400))],
+    "oauth.revoke": [Case("POST", "/oauth/revoke", everyone(401))],
+    "api.openapi": [Case("GET", "/api/v1/openapi.json", everyone(200))],
+    "api.docs": [Case("GET", "/api/v1/docs", everyone(200))],
+    "api.get_issuer": [Case("GET", "/api/v1/issuer", api_only(200))],
+    "api.list_achievements": [Case("GET", "/api/v1/achievements", api_only(200))],
+    "api.create_achievement": [
+        Case("POST", "/api/v1/achievements", api_only(201), json={"name": "N"})
+    ],
+    "api.get_achievement": [
+        Case("GET", "/api/v1/achievements/{achievement_public_id}", api_only(404))
+    ],
+    "api.update_achievement": [
+        Case(
+            "PATCH",
+            "/api/v1/achievements/{achievement_public_id}",
+            api_only(404),
+            json={"name": "Stolen"},
+        )
+    ],
+    "api.archive_achievement": [
+        Case("DELETE", "/api/v1/achievements/{achievement_public_id}", api_only(404))
+    ],
+    "api.create_award": [
+        Case(
+            "POST",
+            "/api/v1/awards",
+            api_only(404),
+            json={
+                "achievement_id": "{achievement_public_id}",
+                "recipient": {"email": "x@example.org"},
+            },
+        )
+    ],
+    # A batch answers 200 with a result per item: here one "failed", the achievement not found.
+    "api.create_award_batch": [
+        Case(
+            "POST",
+            "/api/v1/awards/batch",
+            api_only(200),
+            json={
+                "items": [
+                    {
+                        "achievement_id": "{achievement_public_id}",
+                        "recipient": {"email": "x@example.org"},
+                    }
+                ]
+            },
+        )
+    ],
+    "api.list_awards": [Case("GET", "/api/v1/awards", api_only(200))],
+    "api.get_award": [Case("GET", "/api/v1/awards/{issued_public_id}", api_only(404))],
+    "api.revoke_award": [
+        Case(
+            "POST",
+            "/api/v1/awards/{issued_public_id}/revoke",
+            api_only(404),
+            json={"reason": "Stolen"},
+        )
     ],
 }

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import typing as t
 from pathlib import Path
 
 import pytest
 
+from tests.api_helpers import api_caller
 from tests.factories import PASSWORD
 from tests.factories import make_user
 from tests.web.authz_matrix import CALLERS
@@ -24,6 +26,7 @@ from wallet.backpack.models import DataExport
 from wallet.backpack.service import add_award
 from wallet.badges.report import Report
 from wallet.db import utcnow
+from wallet.issuer_api import service as api_service
 from wallet.issuers import service as issuers
 
 PNG = (
@@ -117,8 +120,11 @@ def test_the_caller_gets_what_the_matrix_says(
         data_keys=keys,
     )
     batch = start_batch(db, owner.id, [("a.json", b"{}"), ("b.json", b"{}")])
+    api_client, _secret = api_service.create_client(
+        db, owner.id, issuer.id, name="Records", scopes=["awards:read"]
+    )
     client = _client_for(app, db, caller, owner.emails[0].email)
-    headers = {"Authorization": "Bearer not-a-real-token"} if caller == "api_client" else {}
+    headers = api_caller(app, db, name="Another").headers if caller == "api_client" else {}
     names = {
         "email_id": extra.id,
         "award_id": award.id,
@@ -134,12 +140,19 @@ def test_the_caller_gets_what_the_matrix_says(
         "achievement_public_id": achievement.public_id,
         "issued_public_id": issued.public_id,
         "batch_id": batch.id,
+        "client_id": api_client.id,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}
     if case.method != "GET":
         data["csrf_token"] = csrf_token(client, "/reset-password")
 
-    response = client.open(path, method=case.method, data=data, headers=headers)
+    if case.json is not None:
+        body = json.loads(
+            json.dumps(case.json).replace("{achievement_public_id}", achievement.public_id)
+        )
+        response = client.open(path, method=case.method, json=body, headers=headers)
+    else:
+        response = client.open(path, method=case.method, data=data, headers=headers)
 
     assert response.status_code == case.expect[caller], response.get_data(as_text=True)[:500]
