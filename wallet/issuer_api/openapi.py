@@ -130,6 +130,8 @@ def document(operations: list[Operation], *, server: str, token_url: str) -> dic
             codes |= {401, 403, 429} if op.scope else {401, 429}
         if op.body is not None:
             codes |= {400, 413, 415, 422}
+        if op.query is not None:
+            codes.add(422)
         if op.path_parameters:
             codes.add(404)
         for code in sorted(codes):

@@ -120,8 +120,8 @@ class Revocation(_In):
     reason: text(500) = ""  # type: ignore[valid-type]
 
 
-class AwardQuery(_In):
-    """Query of the award list."""
+class AwardQuery(BaseModel):
+    """Query of the award list (other parameters are ignored)."""
 
     cursor: t.Annotated[str, StringConstraints(max_length=100)] | None = None
     limit: int = Field(default=50, ge=1, le=200)

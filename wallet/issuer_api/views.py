@@ -465,7 +465,7 @@ def archive_achievement(achievement_id: str) -> Result:
     body=schemas.AwardCreate,
     response=schemas.AwardOut,
     status=201,
-    errors_=(409,),
+    errors_=(404, 409),
     idempotent=True,
     tag="awards",
     description="Signs an Open Badges 3.0 credential and publishes it with a hosted OB 2.0 "
