@@ -60,6 +60,9 @@ def init_app(app: Flask, storage_uri: str, client_name: str) -> Limiter:
     app.config["RATELIMIT_STORAGE_OPTIONS"] = {"client_name": client_name}
     limiter = Limiter(key_func=get_remote_address, default_limits=[])
     limiter.init_app(app)
+    # Flask-Limiter keeps only a weak reference when RATELIMIT_ENABLED is off: without this one,
+    # the limiter is collected and every marked view fails with ReferenceError.
+    app.extensions["wallet_limiter"] = limiter
     for endpoint, original in list(app.view_functions.items()):
         view: t.Any = original
         for mark in getattr(original, "wallet_rate_limits", []):
