@@ -141,9 +141,8 @@ def main(count: int) -> None:
     print(f"database: {runtime.db.dialect}; {count:,} awards")
     print(f"{'measure':<44}{'figure':>16}")
     print(f"{'API batch (signed, audited, outbox)':<44}{api_rate:>12,.0f}/s  ({api_seconds:.1f} s)")
-    print(
-        f"{'SQLAlchemy Core executemany (same rows)':<44}{core_rate:>12,.0f}/s  ({core_seconds:.2f} s)"
-    )
+    core = "SQLAlchemy Core executemany (same rows)"
+    print(f"{core:<44}{core_rate:>12,.0f}/s  ({core_seconds:.2f} s)")
     print(f"{'signing alone (eddsa-rdfc-2022)':<44}{sign_rate:>12,.0f}/s")
     print(f"{'ratio API / Core':<44}{api_rate / core_rate:>16.4f}   (target >= 0.3)")
     print(f"{'ratio API / signing alone':<44}{api_rate / sign_rate:>16.2f}")

@@ -21,8 +21,8 @@ def load_models() -> None:
     import wallet.accounts.models  # noqa: F401
     import wallet.backpack.models  # noqa: F401
     import wallet.events.models  # noqa: F401
-    import wallet.issuers.models  # noqa: F401
     import wallet.issuer_api.models  # noqa: F401
+    import wallet.issuers.models  # noqa: F401
 
 
 def alembic_config(database: Database) -> AlembicConfig:

@@ -558,12 +558,12 @@ def create_award_batch(body: schemas.AwardBatch) -> Result:
         )
     if ref is not None:  # a retried batch: what was awarded before stays, and is not redone
         done = issuers.issued_awards_by_keys(session, _issuer_id(), [i.key or "" for _, i in valid])
-        for index, item in valid:
-            if item.key in done:
+        for index, pending in valid:
+            if pending.key in done:
                 results[index] = schemas.BatchResult(
-                    index=index, status="created", award=_award_model(done[item.key])
+                    index=index, status="created", award=_award_model(done[pending.key])
                 )
-        valid = [(index, item) for index, item in valid if item.key not in done]
+        valid = [(index, pending) for index, pending in valid if pending.key not in done]
     for start in range(0, len(valid), CHUNK):
         chunk = valid[start : start + CHUNK]
         try:

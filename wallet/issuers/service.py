@@ -605,20 +605,20 @@ def award_batch(
         results.append(issued)
     session.flush()
     by_id = {achievement.id: achievement for achievement in achievements.values()}
-    for issued in results:
-        if isinstance(issued, IssuedAward):
-            achievement = by_id[issued.achievement_id]
-            unsigned = documents.unsigned_credential(urls, issued, achievement, issuer)
-            issued.credential = signing.sign(unsigned, issuer, urls, data_keys, now)
+    for made in results:
+        if isinstance(made, IssuedAward):
+            achievement = by_id[made.achievement_id]
+            unsigned = documents.unsigned_credential(urls, made, achievement, issuer)
+            made.credential = signing.sign(unsigned, issuer, urls, data_keys, now)
             _audit(
                 session,
                 issuer,
                 None,
                 "award.created",
-                award=issued.public_id,
-                to=issued.recipient_normalized,
+                award=made.public_id,
+                to=made.recipient_normalized,
                 client=client,
             )
-            outbox.record(session, AwardCreated(issued_award_id=issued.id, issuer_id=issuer.id))
+            outbox.record(session, AwardCreated(issued_award_id=made.id, issuer_id=issuer.id))
     session.commit()
     return results
