@@ -147,6 +147,7 @@ class Config:
             max_content_length=int(env.get("MAX_CONTENT_LENGTH") or 16 * 1024 * 1024),
             trusted_proxies=int(env.get("TRUSTED_PROXIES") or 0),
             ratelimit_enabled=_flag(env.get("RATELIMIT_ENABLED"), True),
+            api_rate_limit=env.get("API_RATE_LIMIT") or cls.api_rate_limit,
             debug=_flag(env.get("WALLET_DEBUG"), False),
             embedded_worker=_flag(env.get("WALLET_EMBEDDED_WORKER"), True),
             reverify_after=int(float(env.get("REVERIFY_AFTER_HOURS") or 24) * 3600),

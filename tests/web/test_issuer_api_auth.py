@@ -84,7 +84,14 @@ def test_a_token_without_the_operations_scope_gets_403(
     assert response.status_code == 403
     assert response.mimetype == "application/problem+json"
     assert 'error="insufficient_scope"' in response.headers["WWW-Authenticate"]
-    assert client.get("/api/v1/awards", headers=caller.headers).status_code == 200
+    allowed = client.get("/api/v1/awards", headers=caller.headers)
+    assert allowed.status_code == 200
+    # Counted per client in Redis, under the API's own limit.
+    assert allowed.headers["X-RateLimit-Limit"] == "600"
+    again = client.get("/api/v1/awards", headers=caller.headers)
+    assert int(again.headers["X-RateLimit-Remaining"]) < int(
+        allowed.headers["X-RateLimit-Remaining"]
+    )
 
 
 def test_missing_expired_revoked_or_unknown_tokens_get_401_with_www_authenticate(
