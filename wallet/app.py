@@ -16,6 +16,7 @@ from wallet.config import PROJECT_ROOT
 from wallet.config import Config
 from wallet.extensions import babel
 from wallet.extensions import csrf
+from wallet.issuers import member_views as issuer_member_views
 from wallet.issuers import public_views as issuer_public_views
 from wallet.issuers import views as issuer_views
 from wallet.runtime import Runtime
@@ -111,4 +112,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(collection_views.bp)
     app.register_blueprint(export_views.bp)
     app.register_blueprint(issuer_views.bp)
+    app.register_blueprint(issuer_member_views.bp)
     app.register_blueprint(issuer_public_views.bp)
