@@ -8,10 +8,10 @@ import typing as t
 
 from sqlalchemy import select
 
+from tests.background import work
 from tests.factories import PASSWORD
 from tests.factories import link_in_last_mail
 from tests.factories import make_user
-from tests.integration.test_reverify import _work
 from tests.issuer_site import IssuerSite
 from tests.web.helpers import csrf_token
 from tests.web.helpers import sign_in
@@ -82,7 +82,7 @@ def test_an_issuer_designs_a_badge_awards_it_and_the_earner_accepts_it(
         {"email": earner.emails[0].email, "name": "Ada"},
     )
     assert awarded.status_code == 302
-    _work(runtime)
+    work(runtime)
 
     earner_client = app.test_client()
     sign_in(earner_client, earner.emails[0].email, PASSWORD)
