@@ -17,10 +17,12 @@ if t.TYPE_CHECKING:
 def work(runtime: Runtime) -> None:
     """Relay what is in the outbox and run every queued job until the queue is empty."""
     broker = build_broker(runtime)
+    # Relay before the worker starts: in tests every session shares the one connection of the
+    # test's savepoint, and a job running while the relay commits breaks that savepoint.
+    relay_once(runtime, broker)
     worker = Worker(broker, worker_threads=1, worker_timeout=100)
     worker.start()
     try:
-        relay_once(runtime, broker)
         broker.join(QUEUE, timeout=60_000)
         worker.join()
     finally:

@@ -27,7 +27,8 @@ class IssuerSite(BaseHTTPRequestHandler):
         body = self.documents.get(self.path)
         self.send_response(200 if body is not None else 404)
         png = (body or b"").startswith(b"\x89PNG")
-        self.send_header("Content-Type", "image/png" if png else "application/ld+json")
+        kind = "image/png" if png else "text/plain" if self.path.endswith(".txt") else None
+        self.send_header("Content-Type", kind or "application/ld+json")
         self.send_header("Content-Length", str(len(body or b"")))
         self.end_headers()
         self.wfile.write(body or b"")

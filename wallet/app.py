@@ -20,6 +20,7 @@ from wallet.issuer_api import client_views
 from wallet.issuer_api import oauth
 from wallet.issuer_api import oauth_views
 from wallet.issuer_api import views as api_views
+from wallet.issuers import member_views as issuer_member_views
 from wallet.issuers import public_views as issuer_public_views
 from wallet.issuers import views as issuer_views
 from wallet.runtime import Runtime
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(collection_views.bp)
     app.register_blueprint(export_views.bp)
     app.register_blueprint(issuer_views.bp)
+    app.register_blueprint(issuer_member_views.bp)
     app.register_blueprint(issuer_public_views.bp)
 
 

@@ -85,7 +85,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front (waiting up to busy_timeout for it). A deferred
+        # transaction that reads and then writes while another process (the worker) committed in
+        # between fails at once with "database is locked", which busy_timeout cannot help with.
+        # SQLite is the one-machine embedded mode; serialising its transactions is the safe trade.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:

@@ -16,6 +16,9 @@ _axe = Axe()
 
 def assert_page_is_usable(page: Page) -> None:
     """Fail on horizontal scrolling at 390 px or on a serious or critical axe violation."""
+    # A click that navigates returns once the new page commits, maybe before its stylesheet
+    # applies: measure the page as a person sees it, fully loaded.
+    page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"{page.url} scrolls sideways on a phone ({width}px wide)"
     results = _axe.run(page)

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy import select
 
+from tests.background import work
 from tests.factories import mails_to
 from tests.factories import make_user
 from tests.factories import signed_badge
-from tests.integration.test_reverify import _work
 from tests.issuer_site import hosted_ob2
 from wallet import demo
 from wallet import errors
@@ -85,9 +85,9 @@ def test_the_demo_earners_export_opens_and_every_credential_in_it_verifies(
     assert (export.status, export.done, export.total) == ("queued", 0, held)
 
     started = time.perf_counter()
-    _work(runtime)  # the relay hands export.requested to the build_export job
+    work(runtime)  # the relay hands export.requested to the build_export job
     elapsed = time.perf_counter() - started
-    _work(runtime)  # the mail the job recorded
+    work(runtime)  # the mail the job recorded
     with capsys.disabled():
         print(f"\nexport of the demo earner (3 badges) built by the worker in {elapsed:.2f} s")
 

@@ -7,10 +7,10 @@ import typing as t
 from sqlalchemy import select
 
 from tests.api_helpers import api_caller
+from tests.background import work
 from tests.factories import PASSWORD
 from tests.factories import link_in_last_mail
 from tests.factories import mails_to
-from tests.integration.test_reverify import _work
 from tests.web.helpers import sign_in
 from tests.web.helpers import submit
 from wallet.accounts.models import User
@@ -52,8 +52,8 @@ def test_an_api_award_reaches_a_new_earner_who_accepts_it(
         headers=bearer | {"Idempotency-Key": "enrolment-42"},
     )
     assert award.status_code == 201
-    _work(runtime)
-    _work(runtime)
+    work(runtime)
+    work(runtime)
     assert [m["subject"] for m in mails_to(db, "lea@example.org")] == [
         "Example College awarded you a badge"
     ]
@@ -66,7 +66,7 @@ def test_an_api_award_reaches_a_new_earner_who_accepts_it(
     )
     link = link_in_last_mail(db, "lea@example.org", "/verify-email/")
     assert submit(client, link, {}).status_code == 302
-    _work(runtime)
+    work(runtime)
 
     user = db.scalars(select(User).where(User.display_name == "Léa")).one()
     held = db.scalars(select(Award).where(Award.user_id == user.id)).one()

@@ -8,9 +8,9 @@ import typing as t
 import pytest
 from sqlalchemy import select
 
+from tests.background import work
 from tests.factories import mails_to
 from tests.factories import make_user
-from tests.integration.test_reverify import _work
 from wallet import errors
 from wallet.accounts import service as accounts
 from wallet.accounts import tokens
@@ -76,7 +76,7 @@ def test_an_award_to_a_wallet_holder_arrives_pending_and_verifies(
     assert report.status == "valid", report.to_json()
     assert {c.name for c in report.checks} >= {"signature", "key", "revocation", "recipient"}
 
-    _work(runtime)
+    work(runtime)
     held = db.scalars(select(Award).where(Award.user_id == earner.id)).one()
     assert held.acceptance == "pending"
     assert held.verification_status == "valid", held.verification
@@ -98,9 +98,9 @@ def test_a_revoked_award_shows_revoked_in_the_wallet_and_its_earner_is_told(
         base_url=BASE,
         data_keys=runtime.config.data_keys,
     )
-    _work(runtime)
+    work(runtime)
     service.revoke(db, staff, issuer.id, issued.public_id, reason="Issued in error")
-    _work(runtime)
+    work(runtime)
 
     held = db.scalars(select(Award).where(Award.user_id == earner.id)).one()
     db.refresh(held)
@@ -131,8 +131,8 @@ def test_an_award_to_a_stranger_mails_a_claim_and_arrives_once_they_verify_the_a
         base_url=BASE,
         data_keys=runtime.config.data_keys,
     )
-    _work(runtime)
-    _work(runtime)
+    work(runtime)
+    work(runtime)
     claims = mails_to(db, "newcomer@example.org")
     assert [m["subject"] for m in claims] == ["Example College awarded you a badge"]
 
@@ -144,7 +144,7 @@ def test_an_award_to_a_stranger_mails_a_claim_and_arrives_once_they_verify_the_a
         runtime.config.secret_key, tokens.VERIFY_EMAIL, {"e": address.id, "a": address.normalized}
     )
     accounts.verify_email(db, runtime.config, token)
-    _work(runtime)
+    work(runtime)
     held = db.scalars(select(Award).where(Award.user_id == unverified.id)).one()
     assert held.acceptance == "pending"
 

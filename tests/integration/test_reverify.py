@@ -7,8 +7,7 @@ import time
 import typing as t
 from dataclasses import replace
 
-from dramatiq import Worker
-
+from tests.background import work
 from tests.factories import mails_to
 from tests.factories import make_user
 from tests.issuer_site import IssuerSite
@@ -20,31 +19,13 @@ from wallet.backpack.models import Award
 from wallet.config import MailConfig
 from wallet.db import utcnow
 from wallet.events import scheduler
-from wallet.events.broker import QUEUE
 from wallet.events.broker import build_broker
-from wallet.events.relay import relay_once
 
 if t.TYPE_CHECKING:
     import redis as redis_lib
     from sqlalchemy.orm import Session
 
     from wallet.runtime import Runtime
-
-
-def _work(runtime: Runtime) -> None:
-    """Relay what is in the outbox and run every queued job, as ``wallet worker`` would."""
-    broker = build_broker(runtime)
-    # Relay before the worker starts: in tests every session shares the one connection of the
-    # test's savepoint, and a job running while the relay commits breaks that savepoint.
-    relay_once(runtime, broker)
-    worker = Worker(broker, worker_threads=1, worker_timeout=100)
-    worker.start()
-    try:
-        broker.join(QUEUE, timeout=10_000)
-        worker.join()
-    finally:
-        worker.stop()
-        broker.close()
 
 
 def _imported(db: Session, runtime: Runtime, site: str, **hosted: t.Any) -> Award:
@@ -77,8 +58,8 @@ def test_the_daily_job_finds_a_revoked_badge_and_mails_its_earner_once(
     assert scheduler.enqueue_due_reverifications(runtime, broker) == 1
     assert scheduler.enqueue_due_reverifications(runtime, broker) == 0  # already queued
     broker.close()
-    _work(runtime)
-    _work(runtime)  # the mail the job recorded
+    work(runtime)
+    work(runtime)  # the mail the job recorded
 
     db.expire_all()
     assert award.state() == "revoked"
@@ -101,7 +82,7 @@ def test_a_badge_that_expires_is_checked_at_once_and_its_earner_told(
     broker = build_broker(runtime)
     assert scheduler.enqueue_due_reverifications(runtime, broker) == 1
     broker.close()
-    _work(runtime)
+    work(runtime)
 
     db.expire_all()
     assert award.state() == "expired"

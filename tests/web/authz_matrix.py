@@ -8,7 +8,7 @@ the ``earner`` (so ``other_earner`` is a stranger to them): ``{email_id}`` an ad
 ``{collection_token}`` a collection shared by link holding both awards; ``{export_id}`` a finished
 data export; ``{issuer_id}`` (``{issuer_public_id}``) an issuer the earner owns, with an achievement
 ``{achievement_id}`` (``{achievement_public_id}``) awarded once, ``{issued_public_id}``;
-``{batch_id}`` a bulk import of two files.
+``{batch_id}`` a bulk import of two files; ``{owner_id}`` the earner's own user id.
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -229,6 +229,32 @@ MATRIX: dict[str, list[Case]] = {
         Case("GET", "/ob/v2/assertions/{issued_public_id}", everyone(200)),
         Case("GET", "/ob/v2/badges/{achievement_public_id}", everyone(200)),
         Case("GET", "/ob/v2/nothing/here", everyone(404)),
+    ],
+    "issuer_members.index": [
+        Case("GET", "/issuers/{issuer_id}/members", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/members", owner_only(400)),
+    ],
+    "issuer_members.role": [
+        Case(
+            "POST",
+            "/issuers/{issuer_id}/members/{owner_id}/role",
+            owner_only(302),
+            {"role": "owner"},
+        )
+    ],
+    "issuer_members.remove": [
+        Case("GET", "/issuers/{issuer_id}/members/{owner_id}/remove", owner_only(200)),
+        # The last owner cannot leave: told so on the team page.
+        Case("POST", "/issuers/{issuer_id}/members/{owner_id}/remove", owner_only(302)),
+    ],
+    "issuer_members.join": [
+        Case("GET", "/issuers/join/not-a-token", signed_in(404)),
+        Case("POST", "/issuers/join/not-a-token", signed_in(404)),
+    ],
+    "issuer_members.audit": [Case("GET", "/issuers/{issuer_id}/audit", owner_only(200))],
+    "issuer_members.domain": [
+        Case("GET", "/issuers/{issuer_id}/domain", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/domain", owner_only(400)),
     ],
     "ob.badge_image": [Case("GET", "/ob/v2/badges/{achievement_public_id}/image", everyone(200))],
     # Export all my data (issue 4). The emailed link needs the owner signed in as well as its token.

@@ -135,6 +135,7 @@ def test_the_caller_gets_what_the_matrix_says(
         "collection_token": link_token(app.config["SECRET_KEY"], collection),
         "export_id": finished.id,
         "issuer_id": issuer.id,
+        "owner_id": owner.id,
         "issuer_public_id": issuer.public_id,
         "achievement_id": achievement.id,
         "achievement_public_id": achievement.public_id,

@@ -94,7 +94,12 @@ def read_zip(data: bytes, *, room: int = MAX_FILES) -> list[Entry]:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
             raise _too_many(room)
-        wanted = [info for info in infos if not info.is_dir() and not is_skipped(info.filename)]
+        # A damaged directory can name an entry "" (and ZipInfo.is_dir() fails on that).
+        wanted = [
+            info
+            for info in infos
+            if info.filename and not info.is_dir() and not is_skipped(info.filename)
+        ]
         if not wanted:
             raise Invalid(Message(N_("This zip holds no files to import.")))
         if len(wanted) > room:

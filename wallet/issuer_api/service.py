@@ -22,9 +22,7 @@ from wallet.issuer_api.models import ApiRequest
 from wallet.issuer_api.models import ApiToken
 from wallet.issuer_api.models import digest
 from wallet.issuer_api.scopes import SCOPES
-from wallet.issuers import governance
 from wallet.issuers import service as issuers
-from wallet.issuers.models import AuditEntry
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -36,11 +34,7 @@ IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
 
 
 def _manager(session: Session, user_id: int, issuer_id: int) -> Issuer:
-    issuer, membership = issuers.get_issuer(session, user_id, issuer_id)
-    if not governance.may(membership.role, "manage_clients"):
-        raise errors.Forbidden(
-            _("Your role in %(issuer)s does not allow this.", issuer=issuer.name)
-        )
+    issuer, _membership = issuers.require_role(session, user_id, issuer_id, "manage_clients")
     return issuer
 
 
@@ -74,13 +68,14 @@ def create_client(
     )
     session.add(client)
     session.flush()
-    session.add(
-        AuditEntry(
-            issuer_id=issuer.id,
-            actor_user_id=user_id,
-            action="api_client.created",
-            details={"client": client.client_id, "name": name, "scopes": client.scopes},
-        )
+    issuers.audit(
+        session,
+        issuer,
+        user_id,
+        "api_client.created",
+        client=client.client_id,
+        name=name,
+        scopes=client.scopes,
     )
     session.commit()
     return client, secret
@@ -101,13 +96,13 @@ def revoke_client(session: Session, user_id: int, issuer_id: int, client_pk: int
     if client.revoked_at is not None:
         raise errors.Conflict(_("This API client is already revoked."))
     client.revoked_at = utcnow()
-    session.add(
-        AuditEntry(
-            issuer_id=client.issuer_id,
-            actor_user_id=user_id,
-            action="api_client.revoked",
-            details={"client": client.client_id, "name": client.name},
-        )
+    issuers.audit(
+        session,
+        client.issuer,
+        user_id,
+        "api_client.revoked",
+        client=client.client_id,
+        name=client.name,
     )
     session.commit()
     return client

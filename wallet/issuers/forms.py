@@ -87,3 +87,12 @@ class RevokeForm(FlaskForm):  # type: ignore[misc]
         validators=[DataRequired(), Length(max=500)],
         description=_l("Earners and anyone checking the badge see this reason."),
     )
+
+
+class InviteForm(FlaskForm):  # type: ignore[misc]
+    """Invite someone to the issuer's team."""
+
+    email = EmailField(
+        _l("Their email"), validators=[DataRequired(), Email(check_deliverability=False)]
+    )
+    role = SelectField(_l("Role"), default="awarder")

@@ -21,3 +21,19 @@ def claim_your_badge(
     ) % {"name": name or to, "issuer": issuer, "badge": achievement, "email": to, "link": link}
     subject = _("%(issuer)s awarded you a badge") % {"issuer": issuer}
     return MailRequested(to=to, subject=subject, text=text)
+
+
+def join_issuer(
+    *, to: str, issuer: str, role: str, link: str, days: int, locale: str | None = None
+) -> MailRequested:
+    """Invite someone to join an issuer's team."""
+    _ = translations(locale).gettext
+    text = _(
+        "Hello,\n\n"
+        "You are invited to join %(issuer)s on the wallet as %(role)s, to issue badges.\n\n"
+        "Sign in (or create your wallet with this address), then open this link within "
+        "%(days)d days:\n%(link)s\n\n"
+        "If you did not expect this, ignore this mail."
+    ) % {"issuer": issuer, "role": role, "link": link, "days": days}
+    subject = _("Join %(issuer)s") % {"issuer": issuer}
+    return MailRequested(to=to, subject=subject, text=text)

@@ -22,6 +22,8 @@ from wallet.db import utcnow
 
 #: Member roles, most powerful first (``governance`` says what each may do).
 ROLES = ("owner", "admin", "awarder", "analyst")
+#: Where an issuer publishes its domain token to prove it controls its site.
+DOMAIN_PROOF_PATH = "/.well-known/wallet-issuer.txt"
 
 
 def _uuid() -> str:
@@ -47,6 +49,8 @@ class Issuer(Base):
     signing_key_sealed: Mapped[str] = mapped_column(Text)
     #: Multibase (base58btc, ``z6Mk...``) of the public key, published in the issuer's profile.
     public_key_multibase: Mapped[str] = mapped_column(String(80))
+    #: The token the issuer publishes at ``DOMAIN_PROOF_PATH`` on its site to prove control.
+    domain_token: Mapped[str] = mapped_column(String(64), default=_uuid)
     #: When the issuer proved control of ``url``'s domain (``None``: not verified).
     domain_verified_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -69,6 +73,27 @@ class Membership(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     issuer: Mapped[Issuer] = relationship(back_populates="members")
+
+
+class Invitation(Base):
+    """An invitation to join an issuer with a role, sent by email; the token is kept hashed."""
+
+    __tablename__ = "issuer_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(20))
+    #: SHA-256 of the token in the mailed link.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    accepted_at: Mapped[dt.datetime | None]
+
+    issuer: Mapped[Issuer] = relationship()
 
 
 class AuditEntry(Base):

@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from wallet.accounts.models import User
+from wallet.db import utcnow
 from wallet.issuers.models import Achievement
+from wallet.issuers.models import Invitation
 from wallet.issuers.models import IssuedAward
 from wallet.issuers.models import Membership
 
@@ -52,3 +54,18 @@ def members_of(session: Session, issuer_id: int) -> list[tuple[User, str]]:
         .order_by(User.display_name)
     )
     return [(user, role) for user, role in rows]
+
+
+def open_invitations(session: Session, issuer_id: int) -> list[Invitation]:
+    """Return invitations not yet accepted and not expired, newest first."""
+    return list(
+        session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.issuer_id == issuer_id,
+                Invitation.accepted_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.id.desc())
+        )
+    )

@@ -64,9 +64,10 @@ ACHIEVEMENT_TYPES = (
 )
 
 
-def _require(
+def require_role(
     session: Session, user_id: int, issuer_id: int, action: governance.Action
 ) -> tuple[Issuer, Membership]:
+    """Return the issuer and the user's membership if their role allows ``action``."""
     issuer = session.get(Issuer, issuer_id)
     membership = (
         session.scalar(
@@ -86,9 +87,10 @@ def _require(
     return issuer, membership
 
 
-def _audit(
+def audit(
     session: Session, issuer: Issuer, actor: int | None, action: str, **details: t.Any
 ) -> None:
+    """Add an entry to the issuer's audit log (in the caller's transaction)."""
     session.add(
         AuditEntry(issuer_id=issuer.id, actor_user_id=actor, action=action, details=details)
     )
@@ -118,25 +120,25 @@ def create_issuer(
     session.add(issuer)
     session.flush()
     session.add(StatusList(issuer_id=issuer.id, bits=bytes(documents.STATUS_LIST_BITS // 8)))
-    _audit(session, issuer, user_id, "issuer.created", name=issuer.name)
+    audit(session, issuer, user_id, "issuer.created", name=issuer.name)
     session.commit()
     return issuer
 
 
 def get_issuer(session: Session, user_id: int, issuer_id: int) -> tuple[Issuer, Membership]:
     """Return an issuer the user is a member of, and their membership."""
-    return _require(session, user_id, issuer_id, "view")
+    return require_role(session, user_id, issuer_id, "view")
 
 
 def create_achievement(
     session: Session, user_id: int, issuer_id: int, fields: dict[str, t.Any]
 ) -> Achievement:
     """Add a badge template to the issuer."""
-    issuer, _member = _require(session, user_id, issuer_id, "manage_achievements")
+    issuer, _member = require_role(session, user_id, issuer_id, "manage_achievements")
     achievement = Achievement(issuer_id=issuer.id, **_achievement_fields(fields))
     session.add(achievement)
     session.flush()
-    _audit(session, issuer, user_id, "achievement.created", achievement=achievement.public_id)
+    audit(session, issuer, user_id, "achievement.created", achievement=achievement.public_id)
     session.commit()
     return achievement
 
@@ -161,7 +163,7 @@ def get_achievement(
     session: Session, user_id: int, issuer_id: int, achievement_id: int
 ) -> Achievement:
     """Return one of the issuer's achievements."""
-    _require(session, user_id, issuer_id, "view")
+    require_role(session, user_id, issuer_id, "view")
     achievement = session.get(Achievement, achievement_id)
     if achievement is None or achievement.issuer_id != issuer_id:
         raise errors.NotFound(_("This achievement does not exist."))
@@ -187,7 +189,7 @@ def award(
     through the outbox once this commits.
     """
     if actor_id is not None:
-        issuer, _member = _require(session, actor_id, issuer_id, "award")
+        issuer, _member = require_role(session, actor_id, issuer_id, "award")
     else:
         issuer = session.get_one(Issuer, issuer_id)
     achievement = session.get(Achievement, achievement_id)
@@ -224,7 +226,7 @@ def award(
     urls = documents.Urls(base_url)
     unsigned = documents.unsigned_credential(urls, issued, achievement, issuer)
     issued.credential = signing.sign(unsigned, issuer, urls, data_keys, now)
-    _audit(session, issuer, actor_id, "award.created", award=issued.public_id, to=recipient)
+    audit(session, issuer, actor_id, "award.created", award=issued.public_id, to=recipient)
     outbox.record(session, AwardCreated(issued_award_id=issued.id, issuer_id=issuer.id))
     session.commit()
     return issued
@@ -240,7 +242,7 @@ def revoke(
 ) -> IssuedAward:
     """Revoke an award: its hosted assertion, revocation list and status list say so at once."""
     if actor_id is not None:
-        issuer, _member = _require(session, actor_id, issuer_id, "revoke")
+        issuer, _member = require_role(session, actor_id, issuer_id, "revoke")
     else:
         issuer = session.get_one(Issuer, issuer_id)
     issued = session.scalar(
@@ -262,7 +264,7 @@ def revoke(
     status.updated_at = utcnow()
     issued.revoked_at = utcnow()
     issued.revocation_reason = reason.strip()[:500]
-    _audit(session, issuer, actor_id, "award.revoked", award=issued.public_id, reason=reason)
+    audit(session, issuer, actor_id, "award.revoked", award=issued.public_id, reason=reason)
     outbox.record(
         session,
         AwardRevoked(
@@ -374,7 +376,7 @@ def held_copies(session: Session, issued_award_id: int, base_url: str) -> list[i
 
 def get_issued_award(session: Session, user_id: int, issuer_id: int, public_id: str) -> IssuedAward:
     """Return one of the issuer's awards, for a member who may see its data."""
-    _require(session, user_id, issuer_id, "view_data")
+    require_role(session, user_id, issuer_id, "view_data")
     issued = session.scalar(
         select(IssuedAward).where(
             IssuedAward.public_id == public_id, IssuedAward.issuer_id == issuer_id
@@ -418,7 +420,7 @@ def create_achievement_for_client(
     achievement = Achievement(issuer_id=issuer.id, **_achievement_fields(fields))
     session.add(achievement)
     session.flush()
-    _audit(
+    audit(
         session,
         issuer,
         None,
@@ -447,7 +449,7 @@ def update_achievement_for_client(
     }
     for name, value in _achievement_fields(current | changes).items():
         setattr(achievement, name, value)
-    _audit(
+    audit(
         session,
         achievement.issuer,
         None,
@@ -466,7 +468,7 @@ def archive_achievement_for_client(
     """Archive an achievement: it can no longer be awarded; its awards stay valid."""
     achievement = achievement_for_client(session, issuer_id, public_id)
     achievement.archived_at = utcnow()
-    _audit(
+    audit(
         session,
         achievement.issuer,
         None,
@@ -610,7 +612,7 @@ def award_batch(
             achievement = by_id[made.achievement_id]
             unsigned = documents.unsigned_credential(urls, made, achievement, issuer)
             made.credential = signing.sign(unsigned, issuer, urls, data_keys, now)
-            _audit(
+            audit(
                 session,
                 issuer,
                 None,

@@ -82,7 +82,6 @@ def dashboard(issuer_id: int) -> str:
         may=lambda action: governance.may(membership.role, action),
         achievements=queries.achievements_of(session, issuer.id),
         awards=queries.recent_awards(session, issuer.id, limit=20),
-        members=queries.members_of(session, issuer.id),
     )
 
 
