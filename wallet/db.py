@@ -89,7 +89,9 @@ def _configure_sqlite(engine: Engine) -> None:
         # transaction that reads and then writes while another process (the worker) committed in
         # between fails at once with "database is locked", which busy_timeout cannot help with.
         # SQLite is the one-machine embedded mode; serialising its transactions is the safe trade.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A connection that only reads says so (``read_only``) and does not queue for the lock.
+        read_only = conn.get_execution_options().get("read_only", False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -120,7 +122,7 @@ class Database:
 
     def ping(self) -> None:
         """Raise when the database cannot answer a trivial query."""
-        with self.engine.connect() as conn:
+        with self.engine.connect().execution_options(read_only=True) as conn:
             conn.execute(text("SELECT 1"))
 
     def dispose(self) -> None:

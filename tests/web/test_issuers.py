@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import typing as t
@@ -196,3 +197,38 @@ def test_an_issuer_proves_its_domain_with_a_token_on_its_site(
     db.refresh(issuer)
     assert issuer.domain_verified_at is not None
     assert "Domain verified" in client.get(f"/issuers/{issuer.id}").get_data(as_text=True)
+
+
+def test_an_uploaded_svg_picture_is_cleaned_and_a_png_kept(
+    client: FlaskClient, db: Session
+) -> None:
+    staff = make_user(db)
+    sign_in(client, staff.emails[0].email, PASSWORD)
+    issuer = _issuer(client, db)
+    hostile = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script>'
+        b'<circle r="40" fill="red"/><a href="javascript:alert(3)"><rect width="9"/></a></svg>'
+    )
+    token = csrf_token(client, f"/issuers/{issuer.id}/achievements/new")
+    fields = {"csrf_token": token, "name": "Pic", "description": "d", "criteria": "c"}
+    made = client.post(
+        f"/issuers/{issuer.id}/achievements/new",
+        data={**fields, "image": (io.BytesIO(hostile), "pic.svg")},
+        content_type="multipart/form-data",
+    )
+    assert made.status_code == 302
+    achievement = db.get_one(Achievement, int(made.headers["Location"].rsplit("/", 1)[1]))
+    served = client.get(f"/ob/v2/badges/{achievement.public_id}/image")
+    assert served.mimetype == "image/svg+xml"
+    assert b"<circle" in served.data
+    for bad in (b"script", b"onload", b"javascript"):
+        assert bad not in served.data
+    assert "sandbox" in served.headers["Content-Security-Policy"]
+
+    refused = client.post(
+        f"/issuers/{issuer.id}/achievements/new",
+        data={**fields, "image": (io.BytesIO(b"GIF89a not allowed"), "pic.gif")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert "Upload the picture as a PNG or SVG file." in refused.get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import EmailField
 from wtforms import IntegerField
 from wtforms import SelectField
@@ -50,6 +51,10 @@ class AchievementForm(FlaskForm):  # type: ignore[misc]
         description=_l(
             "What the earner did or showed. You can use Markdown: **bold**, lists, links."
         ),
+    )
+    image = FileField(
+        _l("Picture"),
+        description=_l("A PNG or SVG file, square, up to 1 MB. Without one we draw a badge."),
     )
     level = StringField(_l("Level"), validators=[Optional(), Length(max=60)])
     skills = TextAreaField(

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from wallet import errors
 from wallet.issuers.models import Achievement
-from wallet.issuers.pictures import placeholder_svg
+from wallet.issuers.pictures import picture_of
 from wallet.issuers.publishing import Publisher
 from wallet.web import context
 
@@ -43,16 +43,19 @@ def document(path: str) -> Response:
 
 @bp.get("/ob/v2/badges/<public_id>/image")
 def badge_image(public_id: str) -> Response:
-    """The achievement's picture (one we draw, with the name's initials, when it has none)."""
+    """The achievement's picture: its upload (an SVG cleaned when stored) or one we draw."""
     achievement = context.db_session().scalar(
         select(Achievement).where(Achievement.public_id == public_id)
     )
     if achievement is None:
         raise errors.NotFound("No such badge.")
-    response = Response(
-        placeholder_svg(achievement.name, achievement.public_id), mimetype="image/svg+xml"
+    media_type, data = picture_of(
+        achievement.name, achievement.public_id, achievement.image, achievement.image_type
     )
+    response = Response(data, mimetype=media_type)
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "public, max-age=3600"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
     return response

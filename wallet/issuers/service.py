@@ -29,6 +29,7 @@ from wallet.events.catalog import AwardRevoked
 from wallet.issuers import documents
 from wallet.issuers import governance
 from wallet.issuers import messages
+from wallet.issuers import pictures
 from wallet.issuers import signing
 from wallet.issuers.models import Achievement
 from wallet.issuers.models import AuditEntry
@@ -36,7 +37,6 @@ from wallet.issuers.models import IssuedAward
 from wallet.issuers.models import Issuer
 from wallet.issuers.models import Membership
 from wallet.issuers.models import StatusList
-from wallet.issuers.pictures import placeholder_svg
 from wallet.issuers.publishing import LocalFetch
 from wallet.issuers.publishing import Publisher
 
@@ -136,6 +136,8 @@ def create_achievement(
     """Add a badge template to the issuer."""
     issuer, _member = require_role(session, user_id, issuer_id, "manage_achievements")
     achievement = Achievement(issuer_id=issuer.id, **_achievement_fields(fields))
+    if fields.get("image"):
+        achievement.image_type, achievement.image = pictures.clean_upload(fields["image"])
     session.add(achievement)
     session.flush()
     audit(session, issuer, user_id, "achievement.created", achievement=achievement.public_id)
@@ -327,7 +329,9 @@ def deliver(
         report=report,
         credential_id=credential_id,
         acceptance="pending",
-        image=("image/svg+xml", placeholder_svg(achievement.name, achievement.public_id)),
+        image=pictures.picture_of(
+            achievement.name, achievement.public_id, achievement.image, achievement.image_type
+        ),
     )
 
 

@@ -17,8 +17,10 @@ from werkzeug.wrappers import Response
 from wallet import errors
 from wallet.issuers import forms
 from wallet.issuers import governance
+from wallet.issuers import pictures
 from wallet.issuers import queries
 from wallet.issuers import service
+from wallet.messages import Message
 from wallet.web import context
 from wallet.web.auth import login_required
 
@@ -113,10 +115,14 @@ def new_achievement(issuer_id: int) -> Page:
                         tag.strip() for tag in (form.tags.data or "").split(",") if tag.strip()
                     ],
                     "valid_days": form.valid_days.data,
+                    "image": form.image.data.read(pictures.MAX_BYTES + 1)
+                    if form.image.data
+                    else None,
                 },
             )
         except errors.Invalid as error:
-            form.skills.errors = [*form.skills.errors, error.message]
+            # Pure modules say it as a Message; say it in the reader's language.
+            form.image.errors = [*form.image.errors, Message.of(error.message).render(_)]
         else:
             flash(_("The achievement “%(name)s” was created.", name=achievement.name), "success")
             return redirect(
