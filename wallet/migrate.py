@@ -47,7 +47,7 @@ def downgrade(database: Database, revision: str) -> None:
 def schema_drift(database: Database) -> list[t.Any]:
     """Return the differences between the models and the migrated schema (empty when in step)."""
     load_models()
-    with database.engine.connect() as connection:
+    with database.engine.connect().execution_options(read_only=True) as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "render_as_batch": True}
         )
