@@ -1,7 +1,7 @@
 """api clients: OAuth2 clients of issuers, their tokens, remembered idempotent requests
 
-Revision ID: 0008a
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-29 04:41:43.874615
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0008a"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
