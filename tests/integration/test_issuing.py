@@ -16,6 +16,7 @@ from wallet.accounts import service as accounts
 from wallet.accounts import tokens
 from wallet.backpack.models import Award
 from wallet.badges.verify import verify
+from wallet.issuers import awarding
 from wallet.issuers import service
 from wallet.issuers.publishing import own_documents_first
 
@@ -59,7 +60,7 @@ def test_an_award_to_a_wallet_holder_arrives_pending_and_verifies(
 ) -> None:
     issuer, achievement, staff = _issuer_with_achievement(db, runtime)
     earner = make_user(db)
-    issued = service.award(
+    issued = awarding.award(
         db,
         staff,
         issuer.id,
@@ -89,7 +90,7 @@ def test_a_revoked_award_shows_revoked_in_the_wallet_and_its_earner_is_told(
 ) -> None:
     issuer, achievement, staff = _issuer_with_achievement(db, runtime)
     earner = make_user(db)
-    issued = service.award(
+    issued = awarding.award(
         db,
         staff,
         issuer.id,
@@ -99,7 +100,7 @@ def test_a_revoked_award_shows_revoked_in_the_wallet_and_its_earner_is_told(
         data_keys=runtime.config.data_keys,
     )
     work(runtime)
-    service.revoke(db, staff, issuer.id, issued.public_id, reason="Issued in error")
+    awarding.revoke(db, staff, issuer.id, issued.public_id, reason="Issued in error")
     work(runtime)
 
     held = db.scalars(select(Award).where(Award.user_id == earner.id)).one()
@@ -122,7 +123,7 @@ def test_an_award_to_a_stranger_mails_a_claim_and_arrives_once_they_verify_the_a
     db: Session, runtime: Runtime, redis: redis_lib.Redis
 ) -> None:
     issuer, achievement, staff = _issuer_with_achievement(db, runtime)
-    service.award(
+    awarding.award(
         db,
         staff,
         issuer.id,
@@ -153,7 +154,7 @@ def test_another_issuers_member_cannot_award_or_revoke(db: Session, runtime: Run
     issuer, achievement, _staff = _issuer_with_achievement(db, runtime)
     outsider = make_user(db)
     with pytest.raises(errors.NotFound):
-        service.award(
+        awarding.award(
             db,
             outsider.id,
             issuer.id,
@@ -163,4 +164,4 @@ def test_another_issuers_member_cannot_award_or_revoke(db: Session, runtime: Run
             data_keys=runtime.config.data_keys,
         )
     with pytest.raises(errors.NotFound):
-        service.revoke(db, outsider.id, issuer.id, "0" * 32, reason="")
+        awarding.revoke(db, outsider.id, issuer.id, "0" * 32, reason="")

@@ -27,6 +27,7 @@ from wallet.backpack.service import add_award
 from wallet.badges.report import Report
 from wallet.db import utcnow
 from wallet.issuer_api import service as api_service
+from wallet.issuers import awarding
 from wallet.issuers import service as issuers
 
 PNG = (
@@ -110,7 +111,7 @@ def test_the_caller_gets_what_the_matrix_says(
     achievement = issuers.create_achievement(
         db, owner.id, issuer.id, {"name": "A", "description": "d", "criteria": "c"}
     )
-    issued = issuers.award(
+    issued = awarding.award(
         db,
         owner.id,
         issuer.id,

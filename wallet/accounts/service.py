@@ -140,7 +140,7 @@ def verify_email(session: Session, config: Config, token: str) -> EmailAddress:
     if queries.user_with_verified_email(session, address.email) is not None:
         raise errors.Conflict(_("This address is already verified on another account."))
     address.verified_at = utcnow()
-    # Awards issued to this address can reach the earner now (wallet.issuers.service.claim_for).
+    # Awards issued to this address can reach the earner now (wallet.issuers.awarding.claim_for).
     outbox.record(session, EmailVerified(email=address.normalized, about_user_id=address.user_id))
     if not any(e.is_primary and e.verified for e in address.user.emails if e is not address):
         for other in address.user.emails:

@@ -12,7 +12,7 @@ from wallet.backpack import bulk_import
 from wallet.backpack import export_service as exports
 from wallet.backpack import service as backpack
 from wallet.events import mail
-from wallet.issuers import service as issuers
+from wallet.issuers import awarding
 from wallet.issuers.publishing import own_documents_first
 
 if t.TYPE_CHECKING:
@@ -48,7 +48,7 @@ def reverify_award(runtime: Runtime, _key: str, payload: dict[str, t.Any]) -> No
 def deliver_award(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
     """Put a just-issued award in its earner's wallet, or mail them how to claim it."""
     with runtime.db.session() as session:
-        issuers.deliver(
+        awarding.deliver(
             session,
             int(payload["issued_award_id"]),
             base_url=runtime.config.base_url,
@@ -60,7 +60,7 @@ def deliver_award(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -
 def claim_awards(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
     """Deliver the awards issued to an address its earner just verified."""
     with runtime.db.session() as session:
-        issuers.claim_for(
+        awarding.claim_for(
             session,
             str(payload["email"]),
             base_url=runtime.config.base_url,
@@ -72,7 +72,7 @@ def claim_awards(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) ->
 def recheck_held_copies(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
     """Verify again every wallet's copy of an award its issuer revoked, so each shows revoked."""
     with runtime.db.session() as session:
-        for award_id in issuers.held_copies(
+        for award_id in awarding.held_copies(
             session, int(payload["issued_award_id"]), runtime.config.base_url
         ):
             backpack.reverify_award(

@@ -1,326 +1,50 @@
-"""The issuer API under ``/api/v1`` (blueprint ``api``): JSON in and out, OAuth2 bearer tokens.
+"""The issuer API's endpoints under ``/api/v1``: the issuer, its achievements and its awards.
 
-Each route is declared with ``operation(...)``, which registers it on the blueprint, checks the
-token's scope, parses the body with its pydantic model, marks the per-client rate limit, and
-records the ``Operation`` the OpenAPI document is built from.
+Each is declared with ``operations.operation(...)`` (scope, body model, rate limit, OpenAPI).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import functools
-import hashlib
-import json
 import typing as t
 
-from authlib.oauth2 import OAuth2Error
-from flask import Blueprint
-from flask import Response
-from flask import current_app
-from flask import g
 from flask import jsonify
-from flask import render_template
-from flask import request
 from flask_babel import gettext as _
 from pydantic import BaseModel
 from pydantic import ValidationError
 
 from wallet import errors
-from wallet.db import utcnow
 from wallet.issuer_api import schemas
 from wallet.issuer_api import service as api_service
-from wallet.issuer_api.openapi import Operation
-from wallet.issuer_api.openapi import document
-from wallet.issuers import documents
+from wallet.issuer_api.operations import CHUNK
+from wallet.issuer_api.operations import Refusal
+from wallet.issuer_api.operations import Result
+from wallet.issuer_api.operations import _field_errors
+from wallet.issuer_api.operations import _fingerprint
+from wallet.issuer_api.operations import _idempotency_key
+from wallet.issuer_api.operations import _issuer_id
+from wallet.issuer_api.operations import _key_ref
+from wallet.issuer_api.operations import _token
+from wallet.issuer_api.operations import bp
+from wallet.issuer_api.operations import operation
+from wallet.issuer_api.operations import problem
+from wallet.issuer_api.serialise import _award_model
+from wallet.issuer_api.serialise import _location
+from wallet.issuer_api.serialise import achievement_out
+from wallet.issuer_api.serialise import award_out
+from wallet.issuer_api.serialise import issuer_out
+from wallet.issuers import awarding
 from wallet.issuers import queries
 from wallet.issuers import service as issuers
-from wallet.issuers.models import Achievement
 from wallet.issuers.models import IssuedAward
-from wallet.issuers.models import Issuer
 from wallet.web import context
-from wallet.web.errors import error_response
-from wallet.web.errors import status_for
-from wallet.web.ratelimit import rate_limit
 
 if t.TYPE_CHECKING:
-    from wallet.issuer_api.models import ApiToken
+    pass
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-#: Every operation, in the order the document lists them.
-OPERATIONS: list[Operation] = []
-#: Items of a batch awarded in one transaction.
-CHUNK = 500
-#: Endpoints that need no token.
-PUBLIC = {"api.openapi", "api.docs"}
-
-Result = Response | tuple[Response, int] | tuple[Response, int, dict[str, str]]
-
-
-class Refusal(Exception):
-    """Stops a request with a ready response (a problem the view found in the input)."""
-
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status)
-        self.response = response
-
-
-def problem(
-    status: int,
-    detail: str | None = None,
-    *,
-    field_errors: list[dict[str, str]] | None = None,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    """Return a problem+json response, with per-field ``errors`` when given."""
-    response = error_response(status, detail, headers=headers)
-    if field_errors is not None:
-        body = json.loads(response.get_data())
-        body["errors"] = field_errors
-        response.set_data(json.dumps(body))
-    return response
-
-
-def _field_errors(error: ValidationError) -> list[dict[str, str]]:
-    return [
-        {"field": ".".join(str(part) for part in item["loc"]) or "body", "message": item["msg"]}
-        for item in error.errors(include_url=False, include_input=False)
-    ]
-
-
-def _token() -> ApiToken:
-    return t.cast("ApiToken", g.api_token)
-
-
-def _issuer_id() -> int:
-    return _token().client.issuer_id
-
-
-def _client_key() -> str:
-    return "api-client:" + _token().client.client_id
-
-
-def _api_limit() -> str:
-    return context.config().api_rate_limit
-
-
-@bp.before_request
-def _authenticate() -> Response | None:
-    """Find the bearer token of every request but the public ones; 401 if there is none."""
-    if request.endpoint in PUBLIC:
-        return None
-    protector = current_app.extensions["issuer_api"]["protector"]
-    try:
-        g.api_token = protector.acquire_token(None)
-    except OAuth2Error as error:
-        headers = {k: v for k, v in error.get_headers() if k.lower() == "www-authenticate"}
-        headers.setdefault("WWW-Authenticate", 'Bearer realm="api"')
-        return problem(
-            401, _("Send a valid access token (Authorization: Bearer ...)."), headers=headers
-        )
-    return None
-
-
-def operation(
-    method: str,
-    path: str,
-    *,
-    scope: str,
-    summary: str,
-    body: type[BaseModel] | None = None,
-    query: type[BaseModel] | None = None,
-    response: type[BaseModel] | None = None,
-    status: int = 200,
-    errors_: tuple[int, ...] = (),
-    idempotent: bool = False,
-    description: str = "",
-    tag: str = "",
-) -> t.Callable[[t.Callable[..., Result]], t.Callable[..., Result]]:
-    """Declare an API route (``path`` in OpenAPI form, under /api/v1)."""
-
-    def register(view: t.Callable[..., Result]) -> t.Callable[..., Result]:
-        OPERATIONS.append(
-            Operation(
-                method=method,
-                path=path,
-                operation_id=view.__name__,
-                summary=summary,
-                scope=scope,
-                body=body,
-                query=query,
-                response=response,
-                status=status,
-                errors=errors_,
-                idempotent=idempotent,
-                description=description,
-                tags=(tag,) if tag else (),
-            )
-        )
-
-        @functools.wraps(view)
-        def wrapped(**kwargs: t.Any) -> Result:
-            if scope and scope not in _token().get_scope().split():
-                return problem(
-                    403,
-                    _("This token lacks the scope %(scope)s.", scope=scope),
-                    headers={
-                        "WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'
-                    },
-                )
-            try:
-                if body is not None:
-                    kwargs["body"] = _parse_body(body)
-                if query is not None:
-                    kwargs["query"] = _parse_query(query)
-                return view(**kwargs)
-            except Refusal as refusal:
-                return refusal.response
-
-        limited = rate_limit(_api_limit, key=_client_key, methods=(method,))(wrapped)
-        rule = path.replace("{", "<").replace("}", ">")
-        bp.add_url_rule(rule, endpoint=view.__name__, view_func=limited, methods=[method])
-        return limited
-
-    return register
-
-
-def _parse_body(model: type[BaseModel]) -> BaseModel:
-    if request.mimetype != "application/json":
-        raise Refusal(problem(415, _("Send the body as JSON (Content-Type: application/json).")))
-    try:
-        return model.model_validate_json(request.get_data())
-    except ValidationError as error:
-        raise Refusal(
-            problem(
-                422, _("Some of what you sent is not valid."), field_errors=_field_errors(error)
-            )
-        ) from None
-
-
-def _parse_query(model: type[BaseModel]) -> BaseModel:
-    try:
-        return model.model_validate(request.args.to_dict())
-    except ValidationError as error:
-        raise Refusal(
-            problem(
-                422, _("Some of what you sent is not valid."), field_errors=_field_errors(error)
-            )
-        ) from None
-
-
-def _idempotency_key() -> str | None:
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return None
-    if not 1 <= len(key) <= 200 or not all(0x21 <= ord(c) <= 0x7E for c in key):
-        raise Refusal(problem(400, _("An Idempotency-Key is 1 to 200 visible ASCII characters.")))
-    return key
-
-
-def _fingerprint(kind: str, body: BaseModel) -> str:
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
-    return kind + ":" + hashlib.sha256(canonical).hexdigest()
-
-
-def _key_ref(key: str) -> str:
-    """Return what identifies ``key`` of this client on the award rows it made."""
-    return _token().client.client_id + ":" + hashlib.sha256(key.encode()).hexdigest()[:64]
-
-
-def _urls() -> documents.Urls:
-    return documents.Urls(context.config().base_url)
-
-
-# --- Serialising --------------------------------------------------------------------------
-
-
-def issuer_out(issuer: Issuer) -> dict[str, t.Any]:
-    """Return the issuer as the API shows it."""
-    urls = _urls()
-    return schemas.IssuerOut(
-        id=issuer.public_id,
-        name=issuer.name,
-        url=issuer.url,
-        email=issuer.email,
-        description=issuer.description,
-        links=schemas.IssuerLinks(profile=urls.profile(issuer), ob2_issuer=urls.ob2_issuer(issuer)),
-    ).model_dump(mode="json")
-
-
-def achievement_out(achievement: Achievement) -> dict[str, t.Any]:
-    """Return an achievement as the API shows it."""
-    return schemas.AchievementOut(
-        id=achievement.public_id,
-        name=achievement.name,
-        description=achievement.description,
-        criteria=achievement.criteria,
-        achievement_type=achievement.achievement_type,
-        level=achievement.level,
-        skills=[schemas.SkillOut.model_validate(skill) for skill in achievement.alignments],
-        tags=achievement.tags,
-        valid_days=achievement.valid_days,
-        archived=achievement.archived_at is not None,
-        created_at=achievement.created_at,
-        updated_at=achievement.updated_at,
-        links=schemas.AchievementLinks(badge_class=_urls().badge_class(achievement)),
-    ).model_dump(mode="json")
-
-
-def _award_model(issued: IssuedAward) -> schemas.AwardOut:
-    urls = _urls()
-    state: t.Literal["active", "revoked", "expired"] = "active"
-    if issued.revoked_at is not None:
-        state = "revoked"
-    elif issued.expires_at is not None and issued.expires_at <= utcnow():
-        state = "expired"
-    return schemas.AwardOut(
-        id=issued.public_id,
-        achievement_id=issued.achievement.public_id,
-        recipient=schemas.RecipientOut(
-            email=issued.recipient_normalized, name=issued.recipient_name
-        ),
-        status=state,
-        issued_at=issued.issued_at,
-        expires_at=issued.expires_at,
-        revoked_at=issued.revoked_at,
-        revocation_reason=issued.revocation_reason,
-        links=schemas.AwardLinks(
-            assertion=urls.assertion(issued),
-            credential=urls.credential(issued),
-            status_list=urls.status_list(issued.issuer),
-        ),
-    )
-
-
-def award_out(issued: IssuedAward) -> dict[str, t.Any]:
-    """Return an award as the API shows it."""
-    return _award_model(issued).model_dump(mode="json")
-
-
-def _location(issued: IssuedAward) -> dict[str, str]:
-    return {"Location": f"{context.config().base_url}/api/v1/awards/{issued.public_id}"}
-
-
-# --- Public: the document and its page ----------------------------------------------------
-
-
-def _document() -> dict[str, t.Any]:
-    base = context.config().base_url
-    return document(OPERATIONS, server=f"{base}/api/v1", token_url=f"{base}/oauth/token")
-
-
-@bp.get("/openapi.json")
-def openapi() -> Response:
-    """The OpenAPI 3.1 document of the API."""
-    return jsonify(_document())
-
-
-@bp.get("/docs")
-def docs() -> str:
-    """A readable page listing every operation of the document."""
-    spec = _document()
-    return render_template("issuer_api/docs.html", spec=spec)
+#: The blueprint (from ``operations``) these endpoints are registered on.
+__all__ = ["bp"]
 
 
 # --- The issuer and its achievements ------------------------------------------------------
@@ -481,14 +205,14 @@ def create_award(body: schemas.AwardCreate) -> Result:
         ref = _key_ref(key)
         fingerprint = _fingerprint("award", body)
         if api_service.recall(session, client.id, key, fingerprint) is not None:
-            issued = issuers.issued_award_by_key(session, _issuer_id(), ref)
+            issued = awarding.issued_award_by_key(session, _issuer_id(), ref)
             if issued is None:
                 raise errors.Conflict(_("This request is still being handled. Retry later."))
             headers = {**_location(issued), "Idempotent-Replayed": "true"}
             return jsonify(award_out(issued)), 201, headers
         api_service.hold(session, client.id, key, fingerprint)
     achievement = issuers.achievement_for_client(session, _issuer_id(), body.achievement_id)
-    issued = issuers.award(
+    issued = awarding.award(
         session,
         None,
         _issuer_id(),
@@ -530,7 +254,7 @@ def create_award_batch(body: schemas.AwardBatch) -> Result:
             return jsonify(previous.response), previous.status, {"Idempotent-Replayed": "true"}
         held = previous or api_service.hold(session, client.id, key, fingerprint, commit=True)
     results: list[schemas.BatchResult | None] = [None] * len(body.items)
-    valid: list[tuple[int, issuers.BatchItem]] = []
+    valid: list[tuple[int, awarding.BatchItem]] = []
     for index, raw in enumerate(body.items):
         try:
             item = schemas.AwardCreate.model_validate(raw)
@@ -548,7 +272,7 @@ def create_award_batch(body: schemas.AwardBatch) -> Result:
         valid.append(
             (
                 index,
-                issuers.BatchItem(
+                awarding.BatchItem(
                     item.achievement_id,
                     item.recipient.email,
                     item.recipient.name,
@@ -557,7 +281,9 @@ def create_award_batch(body: schemas.AwardBatch) -> Result:
             )
         )
     if ref is not None:  # a retried batch: what was awarded before stays, and is not redone
-        done = issuers.issued_awards_by_keys(session, _issuer_id(), [i.key or "" for _, i in valid])
+        done = awarding.issued_awards_by_keys(
+            session, _issuer_id(), [i.key or "" for _, i in valid]
+        )
         for index, pending in valid:
             if pending.key in done:
                 results[index] = schemas.BatchResult(
@@ -567,7 +293,7 @@ def create_award_batch(body: schemas.AwardBatch) -> Result:
     for start in range(0, len(valid), CHUNK):
         chunk = valid[start : start + CHUNK]
         try:
-            outcomes = issuers.award_batch(
+            outcomes = awarding.award_batch(
                 session,
                 _issuer_id(),
                 [item for _, item in chunk],
@@ -631,7 +357,7 @@ def _before_id(cursor: str) -> int:
 def list_awards(query: schemas.AwardQuery) -> Result:
     """A page of the issuer's awards."""
     before = _before_id(query.cursor) if query.cursor else None
-    rows = issuers.issued_awards_page(
+    rows = awarding.issued_awards_page(
         context.db_session(), _issuer_id(), before_id=before, limit=query.limit + 1
     )
     page, more = rows[: query.limit], len(rows) > query.limit
@@ -654,7 +380,7 @@ def list_awards(query: schemas.AwardQuery) -> Result:
 )
 def get_award(award_id: str) -> Result:
     """One award."""
-    issued = issuers.issued_award_for_client(context.db_session(), _issuer_id(), award_id)
+    issued = awarding.issued_award_for_client(context.db_session(), _issuer_id(), award_id)
     return jsonify(award_out(issued))
 
 
@@ -671,10 +397,5 @@ def get_award(award_id: str) -> Result:
 )
 def revoke_award(award_id: str, body: schemas.Revocation) -> Result:
     """Revoke an award."""
-    issued = issuers.revoke(context.db_session(), None, _issuer_id(), award_id, reason=body.reason)
+    issued = awarding.revoke(context.db_session(), None, _issuer_id(), award_id, reason=body.reason)
     return jsonify(award_out(issued))
-
-
-@bp.errorhandler(errors.WalletError)
-def _domain_error(error: errors.WalletError) -> Response:
-    return problem(status_for(error), str(error.message))

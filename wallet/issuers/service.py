@@ -1,49 +1,35 @@
-"""Use cases of the issuer side. Each owns its transaction and raises ``wallet.errors``.
+"""Use cases of organisations and achievements. Each owns its transaction, raises ``wallet.errors``.
+
+Awarding lives in ``awarding.py``, the team in ``members.py``.
 
 Authorization is checked here, not in views: every use case names the acting member and the
-issuer, and ``_require`` says "not found" to non-members and "forbidden" to members whose role
+issuer, and ``require_role`` says "not found" to non-members and "forbidden" to members whose role
 does not allow the action (``governance``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import secrets
 import typing as t
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from wallet import errors
 from wallet.accounts.queries import normalize_email
-from wallet.accounts.queries import user_with_verified_email
-from wallet.backpack import service as backpack
-from wallet.backpack.models import Award
-from wallet.badges.verify import verify
 from wallet.db import utcnow
-from wallet.events import outbox
-from wallet.events.catalog import AwardCreated
-from wallet.events.catalog import AwardRevoked
 from wallet.issuers import documents
 from wallet.issuers import governance
-from wallet.issuers import messages
 from wallet.issuers import pictures
 from wallet.issuers import signing
 from wallet.issuers.models import Achievement
 from wallet.issuers.models import AuditEntry
-from wallet.issuers.models import IssuedAward
 from wallet.issuers.models import Issuer
 from wallet.issuers.models import Membership
 from wallet.issuers.models import StatusList
-from wallet.issuers.publishing import LocalFetch
-from wallet.issuers.publishing import Publisher
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from wallet.badges.checks import Fetch
 
 #: Longest text fields of an achievement.
 NAME_MAX, TEXT_MAX = 200, 10_000
@@ -172,192 +158,6 @@ def get_achievement(
     return achievement
 
 
-def award(
-    session: Session,
-    actor_id: int | None,
-    issuer_id: int,
-    achievement_id: int,
-    *,
-    email: str,
-    name: str = "",
-    base_url: str,
-    data_keys: tuple[str, ...],
-    idempotency_key: str | None = None,
-) -> IssuedAward:
-    """Award an achievement to an email address: sign its OB 3.0 credential, publish both forms.
-
-    ``actor_id`` is the member awarding (checked for the ``award`` right); the API passes None
-    after checking its client's scope. Delivery to the earner's wallet (or a claim mail) follows
-    through the outbox once this commits.
-    """
-    if actor_id is not None:
-        issuer, _member = require_role(session, actor_id, issuer_id, "award")
-    else:
-        issuer = session.get_one(Issuer, issuer_id)
-    achievement = session.get(Achievement, achievement_id)
-    if achievement is None or achievement.issuer_id != issuer.id or achievement.archived_at:
-        raise errors.NotFound(_("This achievement does not exist."))
-    recipient = normalize_email(email)
-    if "@" not in recipient or len(recipient) > 320:
-        raise errors.Invalid(_("Enter the earner's email address."))
-    status = session.scalar(
-        select(StatusList).where(StatusList.issuer_id == issuer.id).with_for_update()
-    )
-    assert status is not None
-    if status.next_index >= documents.STATUS_LIST_BITS:
-        raise errors.Conflict(_("This issuer's status list is full."))
-    now = utcnow()
-    issued = IssuedAward(
-        issuer_id=issuer.id,
-        achievement_id=achievement.id,
-        recipient_normalized=recipient,
-        recipient_name=name.strip()[:200],
-        salt=secrets.token_hex(8),
-        issued_at=now,
-        expires_at=now + dt.timedelta(days=achievement.valid_days)
-        if achievement.valid_days
-        else None,
-        status_index=status.next_index,
-        credential={},
-        idempotency_key=idempotency_key,
-        awarded_by_user_id=actor_id,
-    )
-    status.next_index += 1
-    session.add(issued)
-    session.flush()
-    urls = documents.Urls(base_url)
-    unsigned = documents.unsigned_credential(urls, issued, achievement, issuer)
-    issued.credential = signing.sign(unsigned, issuer, urls, data_keys, now)
-    audit(session, issuer, actor_id, "award.created", award=issued.public_id, to=recipient)
-    outbox.record(session, AwardCreated(issued_award_id=issued.id, issuer_id=issuer.id))
-    session.commit()
-    return issued
-
-
-def revoke(
-    session: Session,
-    actor_id: int | None,
-    issuer_id: int,
-    public_id: str,
-    *,
-    reason: str,
-) -> IssuedAward:
-    """Revoke an award: its hosted assertion, revocation list and status list say so at once."""
-    if actor_id is not None:
-        issuer, _member = require_role(session, actor_id, issuer_id, "revoke")
-    else:
-        issuer = session.get_one(Issuer, issuer_id)
-    issued = session.scalar(
-        select(IssuedAward).where(
-            IssuedAward.public_id == public_id, IssuedAward.issuer_id == issuer.id
-        )
-    )
-    if issued is None:
-        raise errors.NotFound(_("This award does not exist."))
-    if issued.revoked_at is not None:
-        raise errors.Conflict(_("This award is already revoked."))
-    status = session.scalar(
-        select(StatusList).where(StatusList.issuer_id == issuer.id).with_for_update()
-    )
-    assert status is not None
-    bits = bytearray(status.bits)
-    bits[issued.status_index // 8] |= 0x80 >> (issued.status_index % 8)
-    status.bits = bytes(bits)
-    status.updated_at = utcnow()
-    issued.revoked_at = utcnow()
-    issued.revocation_reason = reason.strip()[:500]
-    audit(session, issuer, actor_id, "award.revoked", award=issued.public_id, reason=reason)
-    outbox.record(
-        session,
-        AwardRevoked(
-            issued_award_id=issued.id, issuer_id=issuer.id, reason=issued.revocation_reason
-        ),
-    )
-    session.commit()
-    return issued
-
-
-def deliver(
-    session: Session,
-    issued_award_id: int,
-    *,
-    base_url: str,
-    data_keys: tuple[str, ...],
-    fetch: Fetch,
-) -> Award | None:
-    """Put an issued award in its recipient's wallet as pending, or mail them a claim link.
-
-    Safe to run twice: the wallet holds a credential once, and the claim mail goes only when the
-    award is delivered for the first time and nobody holds the address.
-    """
-    issued = session.get(IssuedAward, issued_award_id)
-    if issued is None or issued.revoked_at is not None:
-        return None
-    earner = user_with_verified_email(session, issued.recipient_normalized)
-    urls = documents.Urls(base_url)
-    if earner is None:
-        if issued.claim_mailed_at is not None:
-            return None
-        issued.claim_mailed_at = utcnow()
-        outbox.record(
-            session,
-            messages.claim_your_badge(
-                to=issued.recipient_normalized,
-                name=issued.recipient_name,
-                issuer=issued.issuer.name,
-                achievement=issued.achievement.name,
-                link=f"{base_url}/sign-up",
-            ),
-        )
-        session.commit()
-        return None
-    credential_id = urls.credential(issued)
-    held = session.scalar(
-        select(Award).where(Award.user_id == earner.id, Award.credential_id == credential_id)
-    )
-    if held is not None:
-        return held
-    original = _original(issued)
-    local = LocalFetch(Publisher(session, base_url, data_keys), fetch)
-    report = verify(original, fetch=local, recipients=[issued.recipient_normalized])
-    achievement = issued.achievement
-    return backpack.add_award(
-        session,
-        earner.id,
-        original=original,
-        original_type="application/json",
-        report=report,
-        credential_id=credential_id,
-        acceptance="pending",
-        image=pictures.picture_of(
-            achievement.name, achievement.public_id, achievement.image, achievement.image_type
-        ),
-    )
-
-
-def _original(issued: IssuedAward) -> bytes:
-    return json.dumps(issued.credential, indent=2, ensure_ascii=False).encode()
-
-
-def claim_for(
-    session: Session, email: str, *, base_url: str, data_keys: tuple[str, ...], fetch: Fetch
-) -> int:
-    """Deliver every award issued to a just-verified address; return how many reached the wallet."""
-    ids = list(
-        session.scalars(
-            select(IssuedAward.id).where(
-                IssuedAward.recipient_normalized == normalize_email(email),
-                IssuedAward.revoked_at.is_(None),
-            )
-        )
-    )
-    delivered = 0
-    for issued_id in ids:
-        if deliver(session, issued_id, base_url=base_url, data_keys=data_keys, fetch=fetch):
-            delivered += 1
-    return delivered
-
-
 def issuers_of(session: Session, user_id: int) -> list[tuple[Issuer, str]]:
     """Return the issuers the user belongs to, with their role, by name."""
     rows = session.execute(
@@ -367,28 +167,6 @@ def issuers_of(session: Session, user_id: int) -> list[tuple[Issuer, str]]:
         .order_by(Issuer.name)
     )
     return [(issuer, role) for issuer, role in rows]
-
-
-def held_copies(session: Session, issued_award_id: int, base_url: str) -> list[int]:
-    """Return the ids of the wallet awards that hold this issued award's credential."""
-    issued = session.get(IssuedAward, issued_award_id)
-    if issued is None:
-        return []
-    credential_id = documents.Urls(base_url).credential(issued)
-    return list(session.scalars(select(Award.id).where(Award.credential_id == credential_id)))
-
-
-def get_issued_award(session: Session, user_id: int, issuer_id: int, public_id: str) -> IssuedAward:
-    """Return one of the issuer's awards, for a member who may see its data."""
-    require_role(session, user_id, issuer_id, "view_data")
-    issued = session.scalar(
-        select(IssuedAward).where(
-            IssuedAward.public_id == public_id, IssuedAward.issuer_id == issuer_id
-        )
-    )
-    if issued is None:
-        raise errors.NotFound(_("This award does not exist."))
-    return issued
 
 
 # --- Use cases for the issuer API (issue 5) -------------------------------------------------
@@ -482,149 +260,3 @@ def archive_achievement_for_client(
     )
     session.commit()
     return achievement
-
-
-def issued_award_for_client(session: Session, issuer_id: int, public_id: str) -> IssuedAward:
-    """Return one of the issuer's awards by public id."""
-    issued = session.scalar(
-        select(IssuedAward).where(
-            IssuedAward.public_id == public_id, IssuedAward.issuer_id == issuer_id
-        )
-    )
-    if issued is None:
-        raise errors.NotFound(_("This award does not exist."))
-    return issued
-
-
-def issued_award_by_key(session: Session, issuer_id: int, key: str) -> IssuedAward | None:
-    """Return the award an API request with idempotency ``key`` created, if any."""
-    return session.scalar(
-        select(IssuedAward).where(
-            IssuedAward.issuer_id == issuer_id, IssuedAward.idempotency_key == key
-        )
-    )
-
-
-def issued_awards_page(
-    session: Session, issuer_id: int, *, before_id: int | None, limit: int
-) -> list[IssuedAward]:
-    """Return up to ``limit`` of the issuer's awards, newest first, older than ``before_id``."""
-    query = (
-        select(IssuedAward)
-        .options(joinedload(IssuedAward.achievement))
-        .where(IssuedAward.issuer_id == issuer_id)
-        .order_by(IssuedAward.id.desc())
-        .limit(limit)
-    )
-    if before_id is not None:
-        query = query.where(IssuedAward.id < before_id)
-    return list(session.scalars(query))
-
-
-def issued_awards_by_keys(
-    session: Session, issuer_id: int, keys: list[str]
-) -> dict[str, IssuedAward]:
-    """Return the issuer's awards created with these idempotency keys, by key."""
-    found: dict[str, IssuedAward] = {}
-    for start in range(0, len(keys), 500):
-        rows = session.scalars(
-            select(IssuedAward).where(
-                IssuedAward.issuer_id == issuer_id,
-                IssuedAward.idempotency_key.in_(keys[start : start + 500]),
-            )
-        )
-        found.update({row.idempotency_key or "": row for row in rows})
-    return found
-
-
-class BatchItem(t.NamedTuple):
-    """One award of a batch: the achievement's public id and the recipient."""
-
-    achievement_public_id: str
-    email: str
-    name: str
-    #: Idempotency key of this item (so a retried batch finds what it already awarded).
-    key: str | None = None
-
-
-def award_batch(
-    session: Session,
-    issuer_id: int,
-    items: list[BatchItem],
-    *,
-    base_url: str,
-    data_keys: tuple[str, ...],
-    client: str,
-) -> list[IssuedAward | errors.WalletError]:
-    """Award a chunk of items in one transaction; return each item's award, or why it failed.
-
-    A bad item (unknown achievement, bad address) fails alone and the rest are awarded; the
-    caller splits big batches into chunks, so one chunk's failure loses nothing already done.
-    """
-    issuer = issuer_for_client(session, issuer_id)
-    public_ids = {item.achievement_public_id for item in items}
-    achievements = {
-        a.public_id: a
-        for a in session.scalars(
-            select(Achievement).where(
-                Achievement.issuer_id == issuer.id,
-                Achievement.public_id.in_(public_ids),
-                Achievement.archived_at.is_(None),
-            )
-        )
-    }
-    status = session.scalar(
-        select(StatusList).where(StatusList.issuer_id == issuer.id).with_for_update()
-    )
-    assert status is not None
-    urls = documents.Urls(base_url)
-    now = utcnow()
-    results: list[IssuedAward | errors.WalletError] = []
-    for item in items:
-        achievement = achievements.get(item.achievement_public_id)
-        recipient = normalize_email(item.email)
-        if achievement is None:
-            results.append(errors.NotFound(_("This achievement does not exist.")))
-            continue
-        if "@" not in recipient or len(recipient) > 320:
-            results.append(errors.Invalid(_("Enter the earner's email address.")))
-            continue
-        if status.next_index >= documents.STATUS_LIST_BITS:
-            results.append(errors.Conflict(_("This issuer's status list is full.")))
-            continue
-        issued = IssuedAward(
-            issuer_id=issuer.id,
-            achievement_id=achievement.id,
-            recipient_normalized=recipient,
-            recipient_name=item.name.strip()[:200],
-            salt=secrets.token_hex(8),
-            issued_at=now,
-            expires_at=now + dt.timedelta(days=achievement.valid_days)
-            if achievement.valid_days
-            else None,
-            status_index=status.next_index,
-            credential={},
-            idempotency_key=item.key,
-        )
-        status.next_index += 1
-        session.add(issued)
-        results.append(issued)
-    session.flush()
-    by_id = {achievement.id: achievement for achievement in achievements.values()}
-    for made in results:
-        if isinstance(made, IssuedAward):
-            achievement = by_id[made.achievement_id]
-            unsigned = documents.unsigned_credential(urls, made, achievement, issuer)
-            made.credential = signing.sign(unsigned, issuer, urls, data_keys, now)
-            audit(
-                session,
-                issuer,
-                None,
-                "award.created",
-                award=made.public_id,
-                to=made.recipient_normalized,
-                client=client,
-            )
-            outbox.record(session, AwardCreated(issued_award_id=made.id, issuer_id=issuer.id))
-    session.commit()
-    return results

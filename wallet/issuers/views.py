@@ -15,6 +15,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from wallet import errors
+from wallet.issuers import awarding
 from wallet.issuers import forms
 from wallet.issuers import governance
 from wallet.issuers import pictures
@@ -160,7 +161,7 @@ def achievement(issuer_id: int, achievement_id: int) -> Page:
     form = forms.AwardForm()
     if form.validate_on_submit():
         try:
-            service.award(
+            awarding.award(
                 session,
                 _user_id(),
                 issuer.id,
@@ -199,9 +200,9 @@ def revoke(issuer_id: int, public_id: str) -> Page:
     issuer, _member = service.get_issuer(session, _user_id(), issuer_id)
     form = forms.RevokeForm()
     if form.validate_on_submit():
-        service.revoke(session, _user_id(), issuer.id, public_id, reason=form.reason.data or "")
+        awarding.revoke(session, _user_id(), issuer.id, public_id, reason=form.reason.data or "")
         flash(_("The award was revoked. Its earner's wallet will say so."), "success")
         return redirect(url_for("issuers.dashboard", issuer_id=issuer.id))
-    award = service.get_issued_award(session, _user_id(), issuer.id, public_id)
+    award = awarding.get_issued_award(session, _user_id(), issuer.id, public_id)
     page = render_template("issuers/revoke.html", issuer=issuer, award=award, form=form)
     return page, 400 if form.errors else 200

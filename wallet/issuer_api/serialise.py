@@ -1,0 +1,83 @@
+"""The issuer API's JSON: issuers, achievements and awards as the API shows them."""
+
+from __future__ import annotations
+
+import typing as t
+
+from wallet.db import utcnow
+from wallet.issuer_api import schemas
+from wallet.issuer_api.operations import _urls
+from wallet.issuers.models import Achievement
+from wallet.issuers.models import IssuedAward
+from wallet.issuers.models import Issuer
+from wallet.web import context
+
+if t.TYPE_CHECKING:
+    pass
+
+
+def issuer_out(issuer: Issuer) -> dict[str, t.Any]:
+    """Return the issuer as the API shows it."""
+    urls = _urls()
+    return schemas.IssuerOut(
+        id=issuer.public_id,
+        name=issuer.name,
+        url=issuer.url,
+        email=issuer.email,
+        description=issuer.description,
+        links=schemas.IssuerLinks(profile=urls.profile(issuer), ob2_issuer=urls.ob2_issuer(issuer)),
+    ).model_dump(mode="json")
+
+
+def achievement_out(achievement: Achievement) -> dict[str, t.Any]:
+    """Return an achievement as the API shows it."""
+    return schemas.AchievementOut(
+        id=achievement.public_id,
+        name=achievement.name,
+        description=achievement.description,
+        criteria=achievement.criteria,
+        achievement_type=achievement.achievement_type,
+        level=achievement.level,
+        skills=[schemas.SkillOut.model_validate(skill) for skill in achievement.alignments],
+        tags=achievement.tags,
+        valid_days=achievement.valid_days,
+        archived=achievement.archived_at is not None,
+        created_at=achievement.created_at,
+        updated_at=achievement.updated_at,
+        links=schemas.AchievementLinks(badge_class=_urls().badge_class(achievement)),
+    ).model_dump(mode="json")
+
+
+def _award_model(issued: IssuedAward) -> schemas.AwardOut:
+    urls = _urls()
+    state: t.Literal["active", "revoked", "expired"] = "active"
+    if issued.revoked_at is not None:
+        state = "revoked"
+    elif issued.expires_at is not None and issued.expires_at <= utcnow():
+        state = "expired"
+    return schemas.AwardOut(
+        id=issued.public_id,
+        achievement_id=issued.achievement.public_id,
+        recipient=schemas.RecipientOut(
+            email=issued.recipient_normalized, name=issued.recipient_name
+        ),
+        status=state,
+        issued_at=issued.issued_at,
+        expires_at=issued.expires_at,
+        revoked_at=issued.revoked_at,
+        revocation_reason=issued.revocation_reason,
+        links=schemas.AwardLinks(
+            assertion=urls.assertion(issued),
+            credential=urls.credential(issued),
+            status_list=urls.status_list(issued.issuer),
+        ),
+    )
+
+
+def award_out(issued: IssuedAward) -> dict[str, t.Any]:
+    """Return an award as the API shows it."""
+    return _award_model(issued).model_dump(mode="json")
+
+
+def _location(issued: IssuedAward) -> dict[str, str]:
+    return {"Location": f"{context.config().base_url}/api/v1/awards/{issued.public_id}"}
