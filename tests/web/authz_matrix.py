@@ -8,7 +8,8 @@ the ``earner`` (so ``other_earner`` is a stranger to them): ``{email_id}`` an ad
 ``{collection_token}`` a collection shared by link holding both awards; ``{export_id}`` a finished
 data export; ``{issuer_id}`` (``{issuer_public_id}``) an issuer the earner owns, with an achievement
 ``{achievement_id}`` (``{achievement_public_id}``) awarded once, ``{issued_public_id}``;
-``{batch_id}`` a bulk import of two files; ``{owner_id}`` the earner's own user id.
+``{batch_id}`` a bulk import of two files; ``{owner_id}`` the earner's own user id;
+``{upload_id}`` a CSV upload of that achievement.
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -218,6 +219,19 @@ MATRIX: dict[str, list[Case]] = {
     "issuers.achievement": [
         Case("GET", "/issuers/{issuer_id}/achievements/{achievement_id}", owner_only(200)),
         Case("POST", "/issuers/{issuer_id}/achievements/{achievement_id}", owner_only(400)),
+    ],
+    "issuers.upload": [
+        Case(
+            "POST",
+            "/issuers/{issuer_id}/achievements/{achievement_id}/upload",
+            owner_only(302),
+        )
+    ],
+    "issuers.upload_page": [
+        Case("GET", "/issuers/{issuer_id}/uploads/{upload_id}", owner_only(200))
+    ],
+    "issuers.upload_status": [
+        Case("GET", "/issuers/{issuer_id}/uploads/{upload_id}/status", owner_only(200))
     ],
     "issuers.revoke": [
         Case("GET", "/issuers/{issuer_id}/awards/{issued_public_id}/revoke", owner_only(200)),

@@ -28,6 +28,7 @@ from wallet.badges.report import Report
 from wallet.db import utcnow
 from wallet.issuer_api import service as api_service
 from wallet.issuers import awarding
+from wallet.issuers import csv_awarding
 from wallet.issuers import service as issuers
 
 PNG = (
@@ -136,6 +137,9 @@ def test_the_caller_gets_what_the_matrix_says(
         "collection_token": link_token(app.config["SECRET_KEY"], collection),
         "export_id": finished.id,
         "issuer_id": issuer.id,
+        "upload_id": csv_awarding.start_upload(
+            db, owner.id, issuer.id, achievement.id, b"email\nu@example.org\n", "u.csv"
+        ).id,
         "owner_id": owner.id,
         "issuer_public_id": issuer.public_id,
         "achievement_id": achievement.id,

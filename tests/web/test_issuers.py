@@ -232,3 +232,59 @@ def test_an_uploaded_svg_picture_is_cleaned_and_a_png_kept(
     )
     assert refused.status_code == 400
     assert "Upload the picture as a PNG or SVG file." in refused.get_data(as_text=True)
+
+
+def test_a_csv_awards_everyone_in_it_in_the_background_with_a_result_per_line(
+    client: FlaskClient, db: Session, runtime: Runtime
+) -> None:
+    staff = make_user(db)
+    sign_in(client, staff.emails[0].email, PASSWORD)
+    issuer = _issuer(client, db)
+    achievement = _achievement(client, db, issuer)
+    known = make_user(db)
+    csv_text = (
+        "Name,Email\n"
+        f"Ada,{known.emails[0].email}\n"
+        "Bea,bea@example.org\n"
+        "Cy,not-an-address\n"
+        ",\n"
+        "Di,di@example.org\n"
+    )
+    token = csrf_token(client, f"/issuers/{issuer.id}/achievements/{achievement.id}")
+    started = client.post(
+        f"/issuers/{issuer.id}/achievements/{achievement.id}/upload",
+        data={"csrf_token": token, "file": (io.BytesIO(csv_text.encode()), "cohort.csv")},
+        content_type="multipart/form-data",
+    )
+    assert started.status_code == 302
+    page_url = started.headers["Location"]
+    status = json.loads(client.get(page_url + "/status").data)
+    assert status == {"done": 1, "total": 4, "finished": False}  # the bad address, at once
+
+    work(runtime)
+    status = json.loads(client.get(page_url + "/status").data)
+    assert status == {"done": 4, "total": 4, "finished": True}
+    page = client.get(page_url).get_data(as_text=True)
+    assert page.count("✓ awarded") == 3
+    assert "not awarded: This is not an email address." in page
+    assert "line 4" in page
+    work(runtime)  # the deliveries the awards started
+    assert db.scalars(select(Award).where(Award.user_id == known.id)).one().acceptance == "pending"
+
+
+def test_a_csv_without_an_email_column_is_refused_and_awards_nobody(
+    client: FlaskClient, db: Session
+) -> None:
+    staff = make_user(db)
+    sign_in(client, staff.emails[0].email, PASSWORD)
+    issuer = _issuer(client, db)
+    achievement = _achievement(client, db, issuer)
+    token = csrf_token(client, f"/issuers/{issuer.id}/achievements/{achievement.id}")
+    refused = client.post(
+        f"/issuers/{issuer.id}/achievements/{achievement.id}/upload",
+        data={"csrf_token": token, "file": (io.BytesIO(b"who\nada@example.org\n"), "x.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "one called email" in refused.get_data(as_text=True)
+    assert "Nothing awarded yet." in client.get(f"/issuers/{issuer.id}").get_data(as_text=True)

@@ -95,6 +95,16 @@ class ImportRequested(Event):
     about_user_id: int | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class AwardUploadRequested(Event):
+    """An issuer uploaded a CSV of recipients; the job awards each row."""
+
+    type: t.ClassVar[str] = "awards.upload_requested"
+
+    upload_id: int
+    issuer_id: int
+
+
 #: Every event type, by its dotted name.
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
@@ -105,5 +115,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         EmailVerified,
         AwardCreated,
         AwardRevoked,
+        AwardUploadRequested,
     )
 }

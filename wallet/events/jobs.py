@@ -13,6 +13,7 @@ from wallet.backpack import export_service as exports
 from wallet.backpack import service as backpack
 from wallet.events import mail
 from wallet.issuers import awarding
+from wallet.issuers import csv_awarding
 from wallet.issuers.publishing import own_documents_first
 
 if t.TYPE_CHECKING:
@@ -100,6 +101,17 @@ def run_import(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> N
         )
 
 
+def run_award_upload(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """Award the rows of an issuer's CSV upload that still wait (safe to run twice)."""
+    with runtime.db.session() as session:
+        csv_awarding.run_upload(
+            session,
+            int(payload["upload_id"]),
+            base_url=runtime.config.base_url,
+            data_keys=runtime.config.data_keys,
+        )
+
+
 #: Every job, by its actor name.
 JOBS: dict[str, Job] = {
     "send_mail": send_mail,
@@ -109,6 +121,7 @@ JOBS: dict[str, Job] = {
     "claim_awards": claim_awards,
     "recheck_held_copies": recheck_held_copies,
     "run_import": run_import,
+    "run_award_upload": run_award_upload,
 }
 
 #: The jobs each event type starts. An event type missing here starts nothing.
@@ -119,4 +132,5 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "email.verified": ("claim_awards",),
     "award.revoked": ("recheck_held_copies",),
     "import.requested": ("run_import",),
+    "awards.upload_requested": ("run_award_upload",),
 }

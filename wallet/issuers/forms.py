@@ -101,3 +101,15 @@ class InviteForm(FlaskForm):  # type: ignore[misc]
         _l("Their email"), validators=[DataRequired(), Email(check_deliverability=False)]
     )
     role = SelectField(_l("Role"), default="awarder")
+
+
+class UploadForm(FlaskForm):  # type: ignore[misc]
+    """A CSV of people to award an achievement to."""
+
+    file = FileField(
+        _l("CSV file"),
+        description=_l(
+            "One person a line, with a first line naming the columns: email, and name if you "
+            "like. Up to 10,000 people."
+        ),
+    )

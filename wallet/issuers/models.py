@@ -198,3 +198,43 @@ class StatusList(Base):
     #: The next index to hand out.
     next_index: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AwardUpload(Base):
+    """A CSV of recipients an issuer uploaded to award one achievement; a job works through it."""
+
+    __tablename__ = "award_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"), index=True)
+    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id", ondelete="CASCADE"))
+    #: The member who uploaded it; each row is awarded with their rights.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+
+    rows: Mapped[list[AwardUploadRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="AwardUploadRow.position"
+    )
+
+
+class AwardUploadRow(Base):
+    """One recipient of an upload and what happened to them."""
+
+    __tablename__ = "award_upload_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upload_id: Mapped[int] = mapped_column(
+        ForeignKey("award_uploads.id", ondelete="CASCADE"), index=True
+    )
+    #: Line number in the file (the header is line 1).
+    position: Mapped[int]
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    #: ``waiting``, ``awarded`` or ``failed``.
+    status: Mapped[str] = mapped_column(String(20), default="waiting")
+    message: Mapped[str] = mapped_column(String(500), default="")
+    issued_award_id: Mapped[int | None] = mapped_column(
+        ForeignKey("issued_awards.id", ondelete="SET NULL")
+    )

@@ -6,6 +6,7 @@ import typing as t
 
 from flask import Blueprint
 from flask import flash
+from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import url_for
@@ -16,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from wallet import errors
 from wallet.issuers import awarding
+from wallet.issuers import csv_awarding
 from wallet.issuers import forms
 from wallet.issuers import governance
 from wallet.issuers import pictures
@@ -186,6 +188,7 @@ def achievement(issuer_id: int, achievement_id: int) -> Page:
         issuer=issuer,
         achievement=item,
         form=form,
+        upload_form=forms.UploadForm(),
         may_award=governance.may(membership.role, "award"),
         awards=queries.recent_awards(session, issuer.id, achievement_id=item.id),
     )
@@ -206,3 +209,50 @@ def revoke(issuer_id: int, public_id: str) -> Page:
     award = awarding.get_issued_award(session, _user_id(), issuer.id, public_id)
     page = render_template("issuers/revoke.html", issuer=issuer, award=award, form=form)
     return page, 400 if form.errors else 200
+
+
+@bp.post("/issuers/<int:issuer_id>/achievements/<int:achievement_id>/upload")
+@login_required
+def upload(issuer_id: int, achievement_id: int) -> Page:
+    """Award an achievement to everyone in a CSV file, in the background."""
+    session = context.db_session()
+    issuer, _member = service.get_issuer(session, _user_id(), issuer_id)
+    form = forms.UploadForm()
+    data = form.file.data.read(csv_awarding.MAX_BYTES + 1) if form.file.data else b""
+    if not form.validate_on_submit() or not data:
+        flash(_("Choose a CSV file."), "error")
+        return redirect(
+            url_for("issuers.achievement", issuer_id=issuer_id, achievement_id=achievement_id)
+        )
+    try:
+        started = csv_awarding.start_upload(
+            session, _user_id(), issuer.id, achievement_id, data, form.file.data.filename or ""
+        )
+    except errors.Invalid as error:
+        flash(error.message, "error")
+        return redirect(
+            url_for("issuers.achievement", issuer_id=issuer_id, achievement_id=achievement_id)
+        )
+    return redirect(url_for("issuers.upload_page", issuer_id=issuer.id, upload_id=started.id))
+
+
+@bp.get("/issuers/<int:issuer_id>/uploads/<int:upload_id>")
+@login_required
+def upload_page(issuer_id: int, upload_id: int) -> str:
+    """How far a CSV upload has come, and what happened to each person."""
+    session = context.db_session()
+    issuer, _member = service.get_issuer(session, _user_id(), issuer_id)
+    item, progress = csv_awarding.upload_for_member(session, _user_id(), issuer_id, upload_id)
+    return render_template("issuers/upload.html", issuer=issuer, upload=item, progress=progress)
+
+
+@bp.get("/issuers/<int:issuer_id>/uploads/<int:upload_id>/status")
+@login_required
+def upload_status(issuer_id: int, upload_id: int) -> Response:
+    """The progress of an upload, as JSON, for the page's script to poll."""
+    _item, progress = csv_awarding.upload_for_member(
+        context.db_session(), _user_id(), issuer_id, upload_id
+    )
+    response = jsonify(progress.to_json())
+    response.headers["Cache-Control"] = "no-store"
+    return response
