@@ -17,6 +17,9 @@ from wallet.issuers import csv_awarding
 from wallet.issuers.publishing import own_documents_first
 
 if t.TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from wallet.badges.checks import Fetch
     from wallet.runtime import Runtime
 
 #: A job: (runtime, event id, payload) -> None.
@@ -35,13 +38,20 @@ def send_mail(runtime: Runtime, event_id: str, payload: dict[str, t.Any]) -> Non
     mail.deliver(runtime.config.mail, outgoing)
 
 
+def _verifier_fetch(session: Session, runtime: Runtime, *, fresh: bool = False) -> Fetch:
+    """Return the fetch verification uses in jobs: our own published documents from the
+    database, everything else through the Redis cache (or straight from the issuer, ``fresh``)."""
+    fallback = runtime.http.get if fresh else runtime.fetcher().get
+    return own_documents_first(session, runtime.config, fallback)
+
+
 def reverify_award(runtime: Runtime, _key: str, payload: dict[str, t.Any]) -> None:
     """Verify an award again (enqueued by the scheduler, not by an event)."""
     with runtime.db.session() as session:
         backpack.reverify_award(
             session,
             int(payload["award_id"]),
-            fetch=own_documents_first(session, runtime.config, runtime.fetcher().get),
+            fetch=_verifier_fetch(session, runtime),
             base_url=runtime.config.base_url,
         )
 
@@ -53,8 +63,7 @@ def deliver_award(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -
             session,
             int(payload["issued_award_id"]),
             base_url=runtime.config.base_url,
-            data_keys=runtime.config.data_keys,
-            fetch=runtime.fetcher().get,
+            fetch=_verifier_fetch(session, runtime),
         )
 
 
@@ -65,8 +74,7 @@ def claim_awards(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) ->
             session,
             str(payload["email"]),
             base_url=runtime.config.base_url,
-            data_keys=runtime.config.data_keys,
-            fetch=runtime.fetcher().get,
+            fetch=_verifier_fetch(session, runtime),
         )
 
 
@@ -79,7 +87,7 @@ def recheck_held_copies(runtime: Runtime, _event_id: str, payload: dict[str, t.A
             backpack.reverify_award(
                 session,
                 award_id,
-                fetch=own_documents_first(session, runtime.config, runtime.http.get),
+                fetch=_verifier_fetch(session, runtime, fresh=True),
                 base_url=runtime.config.base_url,
             )
 
@@ -96,7 +104,7 @@ def run_import(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> N
         bulk_import.run_batch(
             session,
             int(payload["batch_id"]),
-            fetch=own_documents_first(session, runtime.config, runtime.fetcher().get),
+            fetch=_verifier_fetch(session, runtime),
             fetch_image=runtime.http.get,
         )
 

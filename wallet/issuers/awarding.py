@@ -33,8 +33,6 @@ from wallet.issuers.models import Achievement
 from wallet.issuers.models import IssuedAward
 from wallet.issuers.models import Issuer
 from wallet.issuers.models import StatusList
-from wallet.issuers.publishing import LocalFetch
-from wallet.issuers.publishing import Publisher
 from wallet.issuers.service import audit
 from wallet.issuers.service import issuer_for_client
 from wallet.issuers.service import require_role
@@ -159,10 +157,12 @@ def deliver(
     issued_award_id: int,
     *,
     base_url: str,
-    data_keys: tuple[str, ...],
     fetch: Fetch,
 ) -> Award | None:
     """Put an issued award in its recipient's wallet as pending, or mail them a claim link.
+
+    ``fetch`` should read our own published documents first (``publishing.own_documents_first``)
+    so that verifying the award costs no HTTP round trip to ourselves.
 
     Safe to run twice: the wallet holds a credential once, and the claim mail goes only when the
     award is delivered for the first time and nobody holds the address.
@@ -195,8 +195,7 @@ def deliver(
     if held is not None:
         return held
     original = _original(issued)
-    local = LocalFetch(Publisher(session, base_url, data_keys), fetch)
-    report = verify(original, fetch=local, recipients=[issued.recipient_normalized])
+    report = verify(original, fetch=fetch, recipients=[issued.recipient_normalized])
     achievement = issued.achievement
     return backpack.add_award(
         session,
@@ -216,9 +215,7 @@ def _original(issued: IssuedAward) -> bytes:
     return json.dumps(issued.credential, indent=2, ensure_ascii=False).encode()
 
 
-def claim_for(
-    session: Session, email: str, *, base_url: str, data_keys: tuple[str, ...], fetch: Fetch
-) -> int:
+def claim_for(session: Session, email: str, *, base_url: str, fetch: Fetch) -> int:
     """Deliver every award issued to a just-verified address; return how many reached the wallet."""
     ids = list(
         session.scalars(
@@ -230,7 +227,7 @@ def claim_for(
     )
     delivered = 0
     for issued_id in ids:
-        if deliver(session, issued_id, base_url=base_url, data_keys=data_keys, fetch=fetch):
+        if deliver(session, issued_id, base_url=base_url, fetch=fetch):
             delivered += 1
     return delivered
 
