@@ -75,6 +75,17 @@ class AwardCreated(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class AwardsCreated(Event):
+    """An issuer's system awarded a batch (one event for each transaction of the batch)."""
+
+    type: t.ClassVar[str] = "awards.created"
+
+    #: The awards' public ids (a batch inserts without reading row ids back).
+    public_ids: list[str]
+    issuer_id: int
+
+
+@dataclasses.dataclass(frozen=True)
 class AwardRevoked(Event):
     """An issuer revoked an award; copies in earners' wallets must say so."""
 
@@ -114,6 +125,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ImportRequested,
         EmailVerified,
         AwardCreated,
+        AwardsCreated,
         AwardRevoked,
         AwardUploadRequested,
     )

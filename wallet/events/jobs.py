@@ -67,6 +67,16 @@ def deliver_award(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -
         )
 
 
+def deliver_awards(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """Deliver each award of an API batch (each in its own transaction; safe to repeat)."""
+    with runtime.db.session() as session:
+        fetch = _verifier_fetch(session, runtime)
+        for issued_award_id in awarding.issued_award_ids(session, payload["public_ids"]):
+            awarding.deliver(
+                session, issued_award_id, base_url=runtime.config.base_url, fetch=fetch
+            )
+
+
 def claim_awards(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
     """Deliver the awards issued to an address its earner just verified."""
     with runtime.db.session() as session:
@@ -126,6 +136,7 @@ JOBS: dict[str, Job] = {
     "reverify_award": reverify_award,
     "build_export": build_export,
     "deliver_award": deliver_award,
+    "deliver_awards": deliver_awards,
     "claim_awards": claim_awards,
     "recheck_held_copies": recheck_held_copies,
     "run_import": run_import,
@@ -137,6 +148,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "mail.requested": ("send_mail",),
     "export.requested": ("build_export",),
     "award.created": ("deliver_award",),
+    "awards.created": ("deliver_awards",),
     "email.verified": ("claim_awards",),
     "award.revoked": ("recheck_held_copies",),
     "import.requested": ("run_import",),

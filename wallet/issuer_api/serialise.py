@@ -7,6 +7,7 @@ import typing as t
 from wallet.db import utcnow
 from wallet.issuer_api import schemas
 from wallet.issuer_api.operations import _urls
+from wallet.issuers.awarding import Awarded
 from wallet.issuers.models import Achievement
 from wallet.issuers.models import IssuedAward
 from wallet.issuers.models import Issuer
@@ -48,7 +49,7 @@ def achievement_out(achievement: Achievement) -> dict[str, t.Any]:
     ).model_dump(mode="json")
 
 
-def _award_model(issued: IssuedAward) -> schemas.AwardOut:
+def _award_model(issued: IssuedAward | Awarded) -> schemas.AwardOut:
     urls = _urls()
     state: t.Literal["active", "revoked", "expired"] = "active"
     if issued.revoked_at is not None:

@@ -305,7 +305,7 @@ def create_award_batch(body: schemas.AwardBatch) -> Result:
             session.rollback()
             outcomes = [error] * len(chunk)
         for (index, _item), outcome in zip(chunk, outcomes, strict=True):
-            if isinstance(outcome, IssuedAward):
+            if not isinstance(outcome, errors.WalletError):
                 results[index] = schemas.BatchResult(
                     index=index, status="created", award=_award_model(outcome)
                 )

@@ -10,8 +10,11 @@ import datetime as dt
 import json
 import secrets
 import typing as t
+import uuid
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -25,10 +28,12 @@ from wallet.db import utcnow
 from wallet.events import outbox
 from wallet.events.catalog import AwardCreated
 from wallet.events.catalog import AwardRevoked
+from wallet.events.catalog import AwardsCreated
 from wallet.issuers import documents
 from wallet.issuers import messages
 from wallet.issuers import pictures
 from wallet.issuers import signing
+from wallet.issuers.batch_signing import BatchSigner
 from wallet.issuers.models import Achievement
 from wallet.issuers.models import IssuedAward
 from wallet.issuers.models import Issuer
@@ -232,6 +237,13 @@ def claim_for(session: Session, email: str, *, base_url: str, fetch: Fetch) -> i
     return delivered
 
 
+def issued_award_ids(session: Session, public_ids: list[str]) -> list[int]:
+    """Return the row ids of the issued awards with these public ids."""
+    return list(
+        session.scalars(select(IssuedAward.id).where(IssuedAward.public_id.in_(public_ids)))
+    )
+
+
 def held_copies(session: Session, issued_award_id: int, base_url: str) -> list[int]:
     """Return the ids of the wallet awards that hold this issued award's credential."""
     issued = session.get(IssuedAward, issued_award_id)
@@ -307,6 +319,24 @@ def issued_awards_by_keys(
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Awarded:
+    """An award a batch just made, as it was inserted (batches do not load their rows back)."""
+
+    public_id: str
+    issuer: Issuer
+    achievement: Achievement
+    recipient_normalized: str
+    recipient_name: str
+    salt: str
+    issued_at: dt.datetime
+    expires_at: dt.datetime | None
+    status_index: int
+    recipient_type: str = "email"
+    revoked_at: dt.datetime | None = None
+    revocation_reason: str = ""
+
+
 class BatchItem(t.NamedTuple):
     """One award of a batch: the achievement's public id and the recipient."""
 
@@ -325,7 +355,7 @@ def award_batch(
     base_url: str,
     data_keys: tuple[str, ...],
     client: str,
-) -> list[IssuedAward | errors.WalletError]:
+) -> list[Awarded | errors.WalletError]:
     """Award a chunk of items in one transaction; return each item's award, or why it failed.
 
     A bad item (unknown achievement, bad address) fails alone and the rest are awarded; the
@@ -347,24 +377,26 @@ def award_batch(
         select(StatusList).where(StatusList.issuer_id == issuer.id).with_for_update()
     )
     assert status is not None
-    urls = documents.Urls(base_url)
-    now = utcnow()
-    results: list[IssuedAward | errors.WalletError] = []
+    signer = BatchSigner(issuer, documents.Urls(base_url), data_keys, utcnow())
+    now = signer.created
+    outcomes: list[Awarded | errors.WalletError] = []
+    rows: list[dict[str, t.Any]] = []
     for item in items:
         achievement = achievements.get(item.achievement_public_id)
         recipient = normalize_email(item.email)
         if achievement is None:
-            results.append(errors.NotFound(_("This achievement does not exist.")))
+            outcomes.append(errors.NotFound(_("This achievement does not exist.")))
             continue
         if "@" not in recipient or len(recipient) > 320:
-            results.append(errors.Invalid(_("Enter the earner's email address.")))
+            outcomes.append(errors.Invalid(_("Enter the earner's email address.")))
             continue
         if status.next_index >= documents.STATUS_LIST_BITS:
-            results.append(errors.Conflict(_("This issuer's status list is full.")))
+            outcomes.append(errors.Conflict(_("This issuer's status list is full.")))
             continue
-        issued = IssuedAward(
-            issuer_id=issuer.id,
-            achievement_id=achievement.id,
+        made = Awarded(
+            public_id=uuid.uuid4().hex,
+            issuer=issuer,
+            achievement=achievement,
             recipient_normalized=recipient,
             recipient_name=item.name.strip()[:200],
             salt=secrets.token_hex(8),
@@ -373,28 +405,30 @@ def award_batch(
             if achievement.valid_days
             else None,
             status_index=status.next_index,
-            credential={},
-            idempotency_key=item.key,
         )
         status.next_index += 1
-        session.add(issued)
-        results.append(issued)
-    session.flush()
-    by_id = {achievement.id: achievement for achievement in achievements.values()}
-    for made in results:
-        if isinstance(made, IssuedAward):
-            achievement = by_id[made.achievement_id]
-            unsigned = documents.unsigned_credential(urls, made, achievement, issuer)
-            made.credential = signing.sign(unsigned, issuer, urls, data_keys, now)
-            audit(
-                session,
-                issuer,
-                None,
-                "award.created",
-                award=made.public_id,
-                to=made.recipient_normalized,
-                client=client,
-            )
-            outbox.record(session, AwardCreated(issued_award_id=made.id, issuer_id=issuer.id))
+        rows.append(
+            {
+                "public_id": made.public_id,
+                "issuer_id": issuer.id,
+                "achievement_id": achievement.id,
+                "recipient_type": made.recipient_type,
+                "recipient_normalized": made.recipient_normalized,
+                "recipient_name": made.recipient_name,
+                "salt": made.salt,
+                "issued_at": now,
+                "expires_at": made.expires_at,
+                "status_index": made.status_index,
+                "credential": signer.sign(made, achievement),
+                "idempotency_key": item.key,
+                "revocation_reason": "",
+            }
+        )
+        outcomes.append(made)
+    if rows:
+        session.execute(insert(IssuedAward.__table__), rows)
+        awarded = [row["public_id"] for row in rows]
+        audit(session, issuer, None, "awards.created", client=client, awards=awarded)
+        outbox.record(session, AwardsCreated(public_ids=awarded, issuer_id=issuer.id))
     session.commit()
-    return results
+    return outcomes

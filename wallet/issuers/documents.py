@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import gzip
 import hashlib
 import typing as t
@@ -31,6 +32,26 @@ VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 STATUS_LIST_BITS = 131_072
 
 
+class AwardFacts(t.Protocol):
+    """What an award's credential says of it: an ``IssuedAward``, or its row before insertion."""
+
+    @property
+    def public_id(self) -> str: ...
+    @property
+    def recipient_type(self) -> str: ...
+    @property
+    def recipient_normalized(self) -> str: ...
+    @property
+    def salt(self) -> str: ...
+    @property
+    def issued_at(self) -> dt.datetime: ...
+    @property
+    def expires_at(self) -> dt.datetime | None: ...
+    @property
+    def status_index(self) -> int: ...
+
+
+@functools.lru_cache(maxsize=1024)
 def timestamp(value: dt.datetime) -> str:
     """Return an ISO 8601 UTC timestamp with a Z."""
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -54,7 +75,7 @@ class Urls:
         """Return the BadgeClass URL (also the OB 3.0 achievement's id)."""
         return f"{self.base}/ob/v2/badges/{achievement.public_id}"
 
-    def assertion(self, award: IssuedAward) -> str:
+    def assertion(self, award: AwardFacts) -> str:
         """Return the hosted assertion's URL."""
         return f"{self.base}/ob/v2/assertions/{award.public_id}"
 
@@ -70,7 +91,7 @@ class Urls:
         """Return the BitstringStatusListCredential's URL."""
         return f"{self.profile(issuer)}/status"
 
-    def credential(self, award: IssuedAward) -> str:
+    def credential(self, award: AwardFacts) -> str:
         """Return where the signed OB 3.0 credential is published."""
         return f"{self.base}/ob/v3/credentials/{award.public_id}"
 
@@ -190,7 +211,7 @@ def profile(urls: Urls, issuer: Issuer) -> dict[str, t.Any]:
 
 
 def unsigned_credential(
-    urls: Urls, award: IssuedAward, achievement: Achievement, issuer: Issuer
+    urls: Urls, award: AwardFacts, achievement: Achievement, issuer: Issuer
 ) -> dict[str, t.Any]:
     """Return the OB 3.0 OpenBadgeCredential of an award, ready to be signed."""
     achievement_document: dict[str, t.Any] = {

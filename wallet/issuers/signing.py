@@ -27,7 +27,8 @@ def new_key(data_keys: tuple[str, ...]) -> tuple[str, str]:
     return sealing.seal(data_keys, private.private_bytes_raw()), multibase
 
 
-def _private_key(issuer: Issuer, data_keys: tuple[str, ...]) -> Ed25519PrivateKey:
+def private_key(issuer: Issuer, data_keys: tuple[str, ...]) -> Ed25519PrivateKey:
+    """Return the issuer's private key, unsealed."""
     raw = sealing.unseal(data_keys, issuer.signing_key_sealed)
     return Ed25519PrivateKey.from_private_bytes(raw)
 
@@ -42,7 +43,7 @@ def sign(
     """Return ``document`` with the issuer's ``eddsa-rdfc-2022`` DataIntegrityProof."""
     return proofs.sign(
         document,
-        _private_key(issuer, data_keys),
+        private_key(issuer, data_keys),
         verification_method=urls.key(issuer),
         created=timestamp(created),
     )
