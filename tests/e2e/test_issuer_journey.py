@@ -118,3 +118,14 @@ def test_an_issuer_awards_a_badge_that_a_newcomer_claims_and_accepts(
     page.get_by_role("link", name="Audit log").click()
     assert page.get_by_text("award.created").first.is_visible()
     assert_page_is_usable(page)
+
+    # Correcting an award: replace asks first, expire signs a new expiry.
+    page.go_back()
+    page.get_by_role("link", name=f"Replace {newcomer}").first.click()
+    assert page.get_by_label("Earner's email").input_value() == newcomer
+    assert_page_is_usable(page)
+    page.get_by_role("link", name="Keep it").click()
+    page.get_by_role("link", name=f"Expire {newcomer}").first.click()
+    assert_page_is_usable(page)
+    page.get_by_role("button", name="Set the expiry").click()
+    assert page.get_by_text("The award's expiry is set.").is_visible()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import typing as t
 
@@ -165,3 +166,125 @@ def test_another_issuers_member_cannot_award_or_revoke(db: Session, runtime: Run
         )
     with pytest.raises(errors.NotFound):
         awarding.revoke(db, outsider.id, issuer.id, "0" * 32, reason="")
+
+
+def test_an_expired_award_shows_expired_in_the_wallet_and_when_checked(
+    db: Session, runtime: Runtime, redis: redis_lib.Redis
+) -> None:
+    issuer, achievement, staff = _issuer_with_achievement(db, runtime)
+    earner = make_user(db)
+    issued = awarding.award(
+        db,
+        staff,
+        issuer.id,
+        achievement.id,
+        email=earner.emails[0].email,
+        base_url=BASE,
+        data_keys=runtime.config.data_keys,
+    )
+    work(runtime)
+    awarding.expire(
+        db, staff, issuer.id, issued.public_id, base_url=BASE, data_keys=runtime.config.data_keys
+    )
+    work(runtime)
+
+    held = db.scalars(select(Award).where(Award.user_id == earner.id)).one()
+    db.refresh(held)
+    assert held.state() == "expired"
+    assert any(
+        m["subject"] == "A badge in your wallet has expired"
+        for m in mails_to(db, earner.emails[0].email)
+    )
+    db.refresh(issued)
+    assert "validUntil" in issued.credential
+    report = verify(
+        json.dumps(issued.credential),
+        fetch=own_documents_first(db, runtime.config, runtime.http.get),
+        recipients=[earner.emails[0].email],
+    )
+    assert report.expired, report.to_json()
+    assert {c.name: c.status for c in report.checks}["signature"] == "pass"
+
+
+def test_an_award_cannot_expire_before_it_was_issued(db: Session, runtime: Runtime) -> None:
+    issuer, achievement, staff = _issuer_with_achievement(db, runtime)
+    issued = awarding.award(
+        db,
+        staff,
+        issuer.id,
+        achievement.id,
+        email="x@example.org",
+        base_url=BASE,
+        data_keys=runtime.config.data_keys,
+    )
+    with pytest.raises(errors.Invalid):
+        awarding.expire(
+            db,
+            staff,
+            issuer.id,
+            issued.public_id,
+            at=issued.issued_at - dt.timedelta(days=2),
+            base_url=BASE,
+            data_keys=runtime.config.data_keys,
+        )
+
+
+def test_a_replaced_award_is_revoked_naming_the_new_one_which_reaches_the_wallet(
+    db: Session, runtime: Runtime, redis: redis_lib.Redis
+) -> None:
+    issuer, achievement, staff = _issuer_with_achievement(db, runtime)
+    earner = make_user(db)
+    old = awarding.award(
+        db,
+        staff,
+        issuer.id,
+        achievement.id,
+        email="typo@example.org",
+        name="Ana Lopez",
+        base_url=BASE,
+        data_keys=runtime.config.data_keys,
+    )
+    new = awarding.replace(
+        db,
+        staff,
+        issuer.id,
+        old.public_id,
+        email=earner.emails[0].email,
+        name="Ana López",
+        base_url=BASE,
+        data_keys=runtime.config.data_keys,
+    )
+    work(runtime)
+    db.refresh(old)
+    assert old.revoked_at is not None
+    assert old.replaced_by_public_id == new.public_id
+    assert new.public_id in old.revocation_reason
+    assert new.recipient_name == "Ana López"
+    held = db.scalars(select(Award).where(Award.user_id == earner.id)).one()
+    assert held.acceptance == "pending"
+    assert held.state() != "revoked"
+    with pytest.raises(errors.Conflict):
+        awarding.replace(
+            db, staff, issuer.id, old.public_id, base_url=BASE, data_keys=runtime.config.data_keys
+        )
+
+
+def test_another_issuers_member_cannot_expire_or_replace(db: Session, runtime: Runtime) -> None:
+    issuer, achievement, staff = _issuer_with_achievement(db, runtime)
+    issued = awarding.award(
+        db,
+        staff,
+        issuer.id,
+        achievement.id,
+        email="x@example.org",
+        base_url=BASE,
+        data_keys=runtime.config.data_keys,
+    )
+    outsider = make_user(db)
+    keys = runtime.config.data_keys
+    with pytest.raises(errors.NotFound):
+        awarding.expire(db, outsider.id, issuer.id, issued.public_id, base_url=BASE, data_keys=keys)
+    with pytest.raises(errors.NotFound):
+        awarding.replace(
+            db, outsider.id, issuer.id, issued.public_id, base_url=BASE, data_keys=keys
+        )

@@ -28,9 +28,7 @@ KEYS = (Fernet.generate_key().decode(),)
 URLS = documents.Urls("https://wallet.example")
 NOW = dt.datetime(2026, 11, 29, 9, 0, 0, tzinfo=dt.UTC)
 
-text = st.text(
-    st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=40
-)
+text = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=40)
 alignment = st.fixed_dictionaries(
     {"name": text, "url": st.sampled_from(["", "https://esco.example/s/1", "https://x.example"])},
     optional={

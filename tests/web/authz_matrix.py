@@ -237,6 +237,19 @@ MATRIX: dict[str, list[Case]] = {
         Case("GET", "/issuers/{issuer_id}/awards/{issued_public_id}/revoke", owner_only(200)),
         Case("POST", "/issuers/{issuer_id}/awards/{issued_public_id}/revoke", owner_only(400)),
     ],
+    "issuers.expire": [
+        Case("GET", "/issuers/{issuer_id}/awards/{issued_public_id}/expire", owner_only(200)),
+        Case(
+            "POST",
+            "/issuers/{issuer_id}/awards/{issued_public_id}/expire",
+            owner_only(400),
+            data={"on": "not a date"},
+        ),
+    ],
+    "issuers.replace": [
+        Case("GET", "/issuers/{issuer_id}/awards/{issued_public_id}/replace", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/awards/{issued_public_id}/replace", owner_only(400)),
+    ],
     "ob.document": [
         Case("GET", "/ob/v3/issuers/{issuer_public_id}", everyone(200)),
         Case("GET", "/ob/v3/issuers/{issuer_public_id}/status", everyone(200)),
@@ -349,5 +362,11 @@ MATRIX: dict[str, list[Case]] = {
             api_only(404),
             json={"reason": "Stolen"},
         )
+    ],
+    "api.expire_award": [
+        Case("POST", "/api/v1/awards/{issued_public_id}/expire", api_only(404), json={})
+    ],
+    "api.replace_award": [
+        Case("POST", "/api/v1/awards/{issued_public_id}/replace", api_only(404), json={})
     ],
 }

@@ -225,3 +225,35 @@ def test_awards_are_listed_newest_first_through_an_opaque_cursor(
     bad = client.get("/api/v1/awards?cursor=garbage", headers=caller.headers)
     assert bad.status_code == 400
     assert client.get("/api/v1/awards?limit=0", headers=caller.headers).status_code == 422
+
+
+def test_an_award_is_expired_and_replaced_through_the_api(
+    app: Flask, db: Session, client: FlaskClient
+) -> None:
+    caller = api_caller(app, db)
+    achievement = _achievement(client, caller)
+    first = _award(client, caller, achievement["id"], "ana@example.org").json
+    expired = client.post(f"/api/v1/awards/{first['id']}/expire", json={}, headers=caller.headers)
+    assert expired.status_code == 200, expired.json
+    assert expired.json["status"] == "expired"
+    assert expired.json["expires_at"] is not None
+    early = client.post(
+        f"/api/v1/awards/{first['id']}/expire",
+        json={"at": "2001-01-01T00:00:00Z"},
+        headers=caller.headers,
+    )
+    assert early.status_code == 400
+
+    second = _award(client, caller, achievement["id"], "bo@example.org").json
+    replaced = client.post(
+        f"/api/v1/awards/{second['id']}/replace",
+        json={"recipient": {"email": "bo@example.net", "name": "Bo"}},
+        headers=caller.headers,
+    )
+    assert replaced.status_code == 201, replaced.json
+    assert replaced.json["recipient"] == {"email": "bo@example.net", "name": "Bo"}
+    old = client.get(f"/api/v1/awards/{second['id']}", headers=caller.headers).json
+    assert old["status"] == "revoked"
+    assert old["replaced_by"] == replaced.json["id"]
+    again = client.post(f"/api/v1/awards/{second['id']}/replace", json={}, headers=caller.headers)
+    assert again.status_code == 409

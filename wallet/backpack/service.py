@@ -271,6 +271,22 @@ def reverify_award(session: Session, award_id: int, *, fetch: Fetch, base_url: s
         _reverify(session, award_id, fetch=fetch, base_url=base_url)
 
 
+def take_new_version(
+    session: Session, award_id: int, original: bytes, *, fetch: Fetch, base_url: str
+) -> None:
+    """Keep the issuer's new version of a credential an earner holds (the same credential id,
+    signed again, say with a new expiry), then verify it. A job: a deleted award is no error.
+
+    Only a copy kept as JSON is updated; a baked picture the earner brought stays as it was."""
+    award = session.get(Award, award_id)
+    if award is None:
+        return
+    if award.original_type == "application/json":
+        award.original = original
+        session.flush()
+    _reverify(session, award_id, fetch=fetch, base_url=base_url)
+
+
 def _reverify(session: Session, award_id: int, *, fetch: Fetch, base_url: str) -> Award:
     award = session.get_one(Award, award_id)
     original, user_id = award.original, award.user_id

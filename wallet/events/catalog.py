@@ -86,6 +86,16 @@ class AwardsCreated(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class AwardUpdated(Event):
+    """An issuer signed an award's credential again (a new expiry); wallets take the new one."""
+
+    type: t.ClassVar[str] = "award.updated"
+
+    issued_award_id: int
+    issuer_id: int
+
+
+@dataclasses.dataclass(frozen=True)
 class AwardRevoked(Event):
     """An issuer revoked an award; copies in earners' wallets must say so."""
 
@@ -126,6 +136,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         EmailVerified,
         AwardCreated,
         AwardsCreated,
+        AwardUpdated,
         AwardRevoked,
         AwardUploadRequested,
     )

@@ -102,6 +102,24 @@ def recheck_held_copies(runtime: Runtime, _event_id: str, payload: dict[str, t.A
             )
 
 
+def update_held_copies(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """Give every wallet holding an award its issuer's new version (a new expiry), verified."""
+    with runtime.db.session() as session:
+        original = awarding.published_original(session, int(payload["issued_award_id"]))
+        if original is None:
+            return
+        for award_id in awarding.held_copies(
+            session, int(payload["issued_award_id"]), runtime.config.base_url
+        ):
+            backpack.take_new_version(
+                session,
+                award_id,
+                original,
+                fetch=_verifier_fetch(session, runtime, fresh=True),
+                base_url=runtime.config.base_url,
+            )
+
+
 def build_export(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
     """Build the zip an ``export.requested`` event asks for, then mail its earner the link."""
     with runtime.db.session() as session:
@@ -139,6 +157,7 @@ JOBS: dict[str, Job] = {
     "deliver_awards": deliver_awards,
     "claim_awards": claim_awards,
     "recheck_held_copies": recheck_held_copies,
+    "update_held_copies": update_held_copies,
     "run_import": run_import,
     "run_award_upload": run_award_upload,
 }
@@ -149,6 +168,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "export.requested": ("build_export",),
     "award.created": ("deliver_award",),
     "awards.created": ("deliver_awards",),
+    "award.updated": ("update_held_copies",),
     "email.verified": ("claim_awards",),
     "award.revoked": ("recheck_held_copies",),
     "import.requested": ("run_import",),

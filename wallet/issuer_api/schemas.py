@@ -120,6 +120,18 @@ class Revocation(_In):
     reason: text(500) = ""  # type: ignore[valid-type]
 
 
+class Expiry(_In):
+    """When an award expires (now when left out); its credential is signed again."""
+
+    at: dt.datetime | None = None
+
+
+class Replacement(_In):
+    """A corrected recipient for the new award (the old one's when left out)."""
+
+    recipient: Recipient | None = None
+
+
 class AwardQuery(BaseModel):
     """Query of the award list (other parameters are ignored)."""
 
@@ -230,6 +242,8 @@ class AwardOut(BaseModel):
     expires_at: dt.datetime | None
     revoked_at: dt.datetime | None
     revocation_reason: str
+    #: The award that replaced this one, if it was replaced.
+    replaced_by: str | None = None
     links: AwardLinks
 
 

@@ -67,6 +67,7 @@ def _award_model(issued: IssuedAward | Awarded) -> schemas.AwardOut:
         expires_at=issued.expires_at,
         revoked_at=issued.revoked_at,
         revocation_reason=issued.revocation_reason,
+        replaced_by=getattr(issued, "replaced_by_public_id", None),
         links=schemas.AwardLinks(
             assertion=urls.assertion(issued),
             credential=urls.credential(issued),

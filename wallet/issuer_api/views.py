@@ -399,3 +399,57 @@ def revoke_award(award_id: str, body: schemas.Revocation) -> Result:
     """Revoke an award."""
     issued = awarding.revoke(context.db_session(), None, _issuer_id(), award_id, reason=body.reason)
     return jsonify(award_out(issued))
+
+
+@operation(
+    "POST",
+    "/awards/{award_id}/expire",
+    scope="awards:write",
+    summary="Make an award expire",
+    body=schemas.Expiry,
+    response=schemas.AwardOut,
+    errors_=(409,),
+    tag="awards",
+    description="Signs the credential again with `validUntil` set to `at` (now when left out); "
+    "the hosted assertion says so, and wallets holding the award take the new version.",
+)
+def expire_award(award_id: str, body: schemas.Expiry) -> Result:
+    """Make an award expire."""
+    issued = awarding.expire(
+        context.db_session(),
+        None,
+        _issuer_id(),
+        award_id,
+        at=body.at,
+        base_url=context.config().base_url,
+        data_keys=context.config().data_keys,
+    )
+    return jsonify(award_out(issued))
+
+
+@operation(
+    "POST",
+    "/awards/{award_id}/replace",
+    scope="awards:write",
+    summary="Replace an award with a corrected one",
+    body=schemas.Replacement,
+    response=schemas.AwardOut,
+    status=201,
+    errors_=(409,),
+    tag="awards",
+    description="Makes a new award of the same achievement (as it is now) to the corrected "
+    "recipient, and revokes the old one with a reason that names the new one. Returns the new.",
+)
+def replace_award(award_id: str, body: schemas.Replacement) -> Result:
+    """Replace an award."""
+    issued = awarding.replace(
+        context.db_session(),
+        None,
+        _issuer_id(),
+        award_id,
+        email=body.recipient.email if body.recipient else None,
+        name=body.recipient.name if body.recipient else None,
+        base_url=context.config().base_url,
+        data_keys=context.config().data_keys,
+    )
+    return jsonify(award_out(issued)), 201, _location(issued)

@@ -29,11 +29,13 @@ from wallet.events import outbox
 from wallet.events.catalog import AwardCreated
 from wallet.events.catalog import AwardRevoked
 from wallet.events.catalog import AwardsCreated
+from wallet.events.catalog import AwardUpdated
 from wallet.issuers import documents
 from wallet.issuers import messages
 from wallet.issuers import pictures
 from wallet.issuers import signing
 from wallet.issuers.batch_signing import BatchSigner
+from wallet.issuers.governance import Action
 from wallet.issuers.models import Achievement
 from wallet.issuers.models import IssuedAward
 from wallet.issuers.models import Issuer
@@ -43,6 +45,7 @@ from wallet.issuers.service import issuer_for_client
 from wallet.issuers.service import require_role
 
 if t.TYPE_CHECKING:
+    from sqlalchemy import Table
     from sqlalchemy.orm import Session
 
     from wallet.badges.checks import Fetch
@@ -77,6 +80,34 @@ def award(
     achievement = session.get(Achievement, achievement_id)
     if achievement is None or achievement.issuer_id != issuer.id or achievement.archived_at:
         raise errors.NotFound(_("This achievement does not exist."))
+    issued = _issue(
+        session,
+        actor_id,
+        issuer,
+        achievement,
+        email=email,
+        name=name,
+        base_url=base_url,
+        data_keys=data_keys,
+        idempotency_key=idempotency_key,
+    )
+    session.commit()
+    return issued
+
+
+def _issue(
+    session: Session,
+    actor_id: int | None,
+    issuer: Issuer,
+    achievement: Achievement,
+    *,
+    email: str,
+    name: str,
+    base_url: str,
+    data_keys: tuple[str, ...],
+    idempotency_key: str | None = None,
+) -> IssuedAward:
+    """Make, sign and record one award in the caller's transaction."""
     recipient = normalize_email(email)
     if "@" not in recipient or len(recipient) > 320:
         raise errors.Invalid(_("Enter the earner's email address."))
@@ -105,13 +136,23 @@ def award(
     status.next_index += 1
     session.add(issued)
     session.flush()
-    urls = documents.Urls(base_url)
-    unsigned = documents.unsigned_credential(urls, issued, achievement, issuer)
-    issued.credential = signing.sign(unsigned, issuer, urls, data_keys, now)
+    _sign(issued, achievement, issuer, base_url, data_keys, now)
     audit(session, issuer, actor_id, "award.created", award=issued.public_id, to=recipient)
     outbox.record(session, AwardCreated(issued_award_id=issued.id, issuer_id=issuer.id))
-    session.commit()
     return issued
+
+
+def _sign(
+    issued: IssuedAward,
+    achievement: Achievement,
+    issuer: Issuer,
+    base_url: str,
+    data_keys: tuple[str, ...],
+    created: dt.datetime,
+) -> None:
+    urls = documents.Urls(base_url)
+    unsigned = documents.unsigned_credential(urls, issued, achievement, issuer)
+    issued.credential = signing.sign(unsigned, issuer, urls, data_keys, created)
 
 
 def revoke(
@@ -123,8 +164,18 @@ def revoke(
     reason: str,
 ) -> IssuedAward:
     """Revoke an award: its hosted assertion, revocation list and status list say so at once."""
+    issuer, issued = _own_award(session, actor_id, issuer_id, public_id, "revoke")
+    _revoke(session, actor_id, issuer, issued, reason)
+    session.commit()
+    return issued
+
+
+def _own_award(
+    session: Session, actor_id: int | None, issuer_id: int, public_id: str, right: Action
+) -> tuple[Issuer, IssuedAward]:
+    """Return the issuer and one of its awards, checking the member's ``right`` (or the API's)."""
     if actor_id is not None:
-        issuer, _member = require_role(session, actor_id, issuer_id, "revoke")
+        issuer, _member = require_role(session, actor_id, issuer_id, right)
     else:
         issuer = session.get_one(Issuer, issuer_id)
     issued = session.scalar(
@@ -134,6 +185,12 @@ def revoke(
     )
     if issued is None:
         raise errors.NotFound(_("This award does not exist."))
+    return issuer, issued
+
+
+def _revoke(
+    session: Session, actor_id: int | None, issuer: Issuer, issued: IssuedAward, reason: str
+) -> None:
     if issued.revoked_at is not None:
         raise errors.Conflict(_("This award is already revoked."))
     status = session.scalar(
@@ -153,8 +210,69 @@ def revoke(
             issued_award_id=issued.id, issuer_id=issuer.id, reason=issued.revocation_reason
         ),
     )
+
+
+def expire(
+    session: Session,
+    actor_id: int | None,
+    issuer_id: int,
+    public_id: str,
+    *,
+    at: dt.datetime | None = None,
+    base_url: str,
+    data_keys: tuple[str, ...],
+) -> IssuedAward:
+    """Make an award expire ``at`` (now by default): its credential is signed again with that
+    ``validUntil``, its hosted assertion says so, and wallets holding it take the new version."""
+    issuer, issued = _own_award(session, actor_id, issuer_id, public_id, "revoke")
+    if issued.revoked_at is not None:
+        raise errors.Conflict(_("This award is revoked; it cannot expire as well."))
+    now = utcnow()
+    when = (at or now).astimezone(dt.UTC).replace(microsecond=0)
+    if when < issued.issued_at.replace(microsecond=0):
+        raise errors.Invalid(_("An award cannot expire before it was issued."))
+    issued.expires_at = when
+    _sign(issued, issued.achievement, issuer, base_url, data_keys, now)
+    audit(session, issuer, actor_id, "award.expiry_set", award=issued.public_id, at=str(when))
+    outbox.record(session, AwardUpdated(issued_award_id=issued.id, issuer_id=issuer.id))
     session.commit()
     return issued
+
+
+def replace(
+    session: Session,
+    actor_id: int | None,
+    issuer_id: int,
+    public_id: str,
+    *,
+    email: str | None = None,
+    name: str | None = None,
+    base_url: str,
+    data_keys: tuple[str, ...],
+) -> IssuedAward:
+    """Replace an award (a corrected name or address, or the achievement as it is now): a new
+    award is made and the old one is revoked, saying which award replaces it. One transaction."""
+    issuer, old = _own_award(session, actor_id, issuer_id, public_id, "award")
+    if old.revoked_at is not None:
+        raise errors.Conflict(_("This award is revoked; award the achievement again instead."))
+    achievement = old.achievement
+    if achievement.archived_at is not None:
+        raise errors.Conflict(_("This achievement is archived, so it cannot be awarded again."))
+    new = _issue(
+        session,
+        actor_id,
+        issuer,
+        achievement,
+        email=email or old.recipient_normalized,
+        name=old.recipient_name if name is None else name,
+        base_url=base_url,
+        data_keys=data_keys,
+    )
+    old.replaced_by_public_id = new.public_id
+    reason = _("Replaced by a new award: %(url)s", url=documents.Urls(base_url).credential(new))
+    _revoke(session, actor_id, issuer, old, reason)
+    session.commit()
+    return new
 
 
 def deliver(
@@ -242,6 +360,12 @@ def issued_award_ids(session: Session, public_ids: list[str]) -> list[int]:
     return list(
         session.scalars(select(IssuedAward.id).where(IssuedAward.public_id.in_(public_ids)))
     )
+
+
+def published_original(session: Session, issued_award_id: int) -> bytes | None:
+    """Return the credential of an issued award as wallets keep it (None: it is gone)."""
+    issued = session.get(IssuedAward, issued_award_id)
+    return None if issued is None else _original(issued)
 
 
 def held_copies(session: Session, issued_award_id: int, base_url: str) -> list[int]:
@@ -426,7 +550,7 @@ def award_batch(
         )
         outcomes.append(made)
     if rows:
-        session.execute(insert(IssuedAward.__table__), rows)
+        session.execute(insert(t.cast("Table", IssuedAward.__table__)), rows)
         awarded = [row["public_id"] for row in rows]
         audit(session, issuer, None, "awards.created", client=client, awards=awarded)
         outbox.record(session, AwardsCreated(public_ids=awarded, issuer_id=issuer.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from wtforms import DateField
 from wtforms import EmailField
 from wtforms import IntegerField
 from wtforms import SelectField
@@ -92,6 +93,25 @@ class RevokeForm(FlaskForm):  # type: ignore[misc]
         validators=[DataRequired(), Length(max=500)],
         description=_l("Earners and anyone checking the badge see this reason."),
     )
+
+
+class ExpireForm(FlaskForm):  # type: ignore[misc]
+    """Make an award expire, today or on a later date."""
+
+    on = DateField(
+        _l("Expires on"),
+        validators=[Optional()],
+        description=_l("Leave empty to make it expire now."),
+    )
+
+
+class ReplaceForm(FlaskForm):  # type: ignore[misc]
+    """Replace an award with a corrected one."""
+
+    email = EmailField(
+        _l("Earner's email"), validators=[DataRequired(), Email(check_deliverability=False)]
+    )
+    name = StringField(_l("Earner's name"), validators=[Optional(), Length(max=200)])
 
 
 class InviteForm(FlaskForm):  # type: ignore[misc]

@@ -168,6 +168,8 @@ class IssuedAward(Base):
     expires_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
     revocation_reason: Mapped[str] = mapped_column(String(500), default="")
+    #: The award that replaced this one (it is revoked, saying so).
+    replaced_by_public_id: Mapped[str | None] = mapped_column(String(32))
     #: Bit in the issuer's BitstringStatusList.
     status_index: Mapped[int]
     #: The signed OB 3.0 credential, exactly as published.

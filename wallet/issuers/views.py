@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import typing as t
 
 from flask import Blueprint
@@ -9,6 +10,7 @@ from flask import flash
 from flask import jsonify
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -208,6 +210,73 @@ def revoke(issuer_id: int, public_id: str) -> Page:
         return redirect(url_for("issuers.dashboard", issuer_id=issuer.id))
     award = awarding.get_issued_award(session, _user_id(), issuer.id, public_id)
     page = render_template("issuers/revoke.html", issuer=issuer, award=award, form=form)
+    return page, 400 if form.errors else 200
+
+
+@bp.route("/issuers/<int:issuer_id>/awards/<public_id>/expire", methods=["GET", "POST"])
+@login_required
+def expire(issuer_id: int, public_id: str) -> Page:
+    """Ask when, then make an award expire (its credential is signed again with that date)."""
+    session = context.db_session()
+    issuer, _member = service.get_issuer(session, _user_id(), issuer_id)
+    award = awarding.get_issued_award(session, _user_id(), issuer.id, public_id)
+    form = forms.ExpireForm()
+    if form.validate_on_submit():
+        at = None
+        if form.on.data is not None:
+            at = dt.datetime.combine(form.on.data, dt.time(23, 59, 59), tzinfo=dt.UTC)
+        try:
+            awarding.expire(
+                session,
+                _user_id(),
+                issuer.id,
+                public_id,
+                at=at,
+                base_url=context.config().base_url,
+                data_keys=context.config().data_keys,
+            )
+        except errors.Invalid as error:
+            form.on.errors = [*form.on.errors, error.message]
+        else:
+            flash(_("The award's expiry is set. Its earner's wallet will show it."), "success")
+            return redirect(url_for("issuers.dashboard", issuer_id=issuer.id))
+    page = render_template("issuers/expire.html", issuer=issuer, award=award, form=form)
+    return page, 400 if form.errors else 200
+
+
+@bp.route("/issuers/<int:issuer_id>/awards/<public_id>/replace", methods=["GET", "POST"])
+@login_required
+def replace(issuer_id: int, public_id: str) -> Page:
+    """Correct an award: a new one is made and the old one revoked, pointing to the new."""
+    session = context.db_session()
+    issuer, _member = service.get_issuer(session, _user_id(), issuer_id)
+    award = awarding.get_issued_award(session, _user_id(), issuer.id, public_id)
+    form = forms.ReplaceForm(
+        data=None
+        if request.method == "POST"
+        else {"email": award.recipient_normalized, "name": award.recipient_name}
+    )
+    if form.validate_on_submit():
+        try:
+            awarding.replace(
+                session,
+                _user_id(),
+                issuer.id,
+                public_id,
+                email=form.email.data or "",
+                name=form.name.data or "",
+                base_url=context.config().base_url,
+                data_keys=context.config().data_keys,
+            )
+        except errors.Invalid as error:
+            form.email.errors = [*form.email.errors, error.message]
+        else:
+            flash(
+                _("The award was replaced. The old one is revoked and points to the new."),
+                "success",
+            )
+            return redirect(url_for("issuers.dashboard", issuer_id=issuer.id))
+    page = render_template("issuers/replace.html", issuer=issuer, award=award, form=form)
     return page, 400 if form.errors else 200
 
 
