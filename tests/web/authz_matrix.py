@@ -155,13 +155,41 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "backpack.original": [Case("GET", "/wallet/awards/{award_id}/original", owner_only(200))],
     "backpack.image": [Case("GET", "/wallet/awards/{shared_award_id}/image", owner_only(200))],
-    "backpack.public": [
-        Case("GET", "/a/{shared_public_id}", everyone(200)),
-        Case("GET", "/a/{public_id}", {**everyone(404), "earner": 200}),
-    ],
     "backpack.public_image": [
         Case("GET", "/a/{shared_public_id}/image", everyone(200)),
         Case("GET", "/a/{public_id}/image", everyone(404)),
+    ],
+    # Sharing (issue 6): the public page and everything derived from it follow the same policy.
+    "sharing.public": [
+        Case("GET", "/a/{shared_public_id}", everyone(200)),
+        Case("GET", "/a/{public_id}", {**everyone(404), "earner": 200}),
+    ],
+    "sharing.recheck": [
+        Case("POST", "/a/{shared_public_id}/recheck", everyone(302)),
+        Case("POST", "/a/{public_id}/recheck", {**everyone(404), "earner": 302}),
+    ],
+    "sharing.preview_image": [
+        Case("GET", "/a/{shared_public_id}/preview.png", everyone(200)),
+        Case("GET", "/a/{public_id}/preview.png", {**everyone(404), "earner": 200}),
+    ],
+    "sharing.qr_code": [
+        Case("GET", "/a/{shared_public_id}/qr.svg", everyone(200)),
+        Case("GET", "/a/{public_id}/qr.svg", {**everyone(404), "earner": 200}),
+    ],
+    "sharing.download": [
+        Case("GET", "/a/{shared_public_id}/baked.png", everyone(200)),
+        Case("GET", "/a/{shared_public_id}/baked.svg", everyone(200)),
+        Case("GET", "/a/{public_id}/baked.png", {**everyone(404), "earner": 200}),
+    ],
+    "sharing.embed": [
+        Case("GET", "/a/{shared_public_id}/embed", everyone(200)),
+        Case("GET", "/a/{public_id}/embed", {**everyone(404), "earner": 200}),
+    ],
+    "sharing.share": [
+        Case("GET", "/a/{shared_public_id}/share/linkedin", everyone(302)),
+        Case("GET", "/a/{public_id}/share/linkedin", {**everyone(404), "earner": 302}),
+        Case("POST", "/a/{shared_public_id}/share/copy", everyone(204)),
+        Case("POST", "/a/{public_id}/share/copy", {**everyone(404), "earner": 204}),
     ],
     "collections.index": [
         Case("GET", "/wallet/collections", signed_in(200)),
@@ -212,6 +240,9 @@ MATRIX: dict[str, list[Case]] = {
         Case("POST", "/issuers", signed_in(400)),
     ],
     "issuers.dashboard": [Case("GET", "/issuers/{issuer_id}", owner_only(200))],
+    "issuers.linkedin": [
+        Case("POST", "/issuers/{issuer_id}/linkedin", owner_only(302), {"organization_id": "1337"})
+    ],
     "issuers.new_achievement": [
         Case("GET", "/issuers/{issuer_id}/achievements/new", owner_only(200)),
         Case("POST", "/issuers/{issuer_id}/achievements/new", owner_only(400)),

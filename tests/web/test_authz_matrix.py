@@ -24,6 +24,7 @@ from wallet.backpack.models import Collection
 from wallet.backpack.models import CollectionItem
 from wallet.backpack.models import DataExport
 from wallet.backpack.service import add_award
+from wallet.badges import baking
 from wallet.badges.report import Report
 from wallet.db import utcnow
 from wallet.issuer_api import service as api_service
@@ -88,7 +89,8 @@ def test_the_caller_gets_what_the_matrix_says(
     db.commit()
     report = Report(format="ob3-credential", checked_at=utcnow())
     award = add_award(db, owner.id, original=b"{}", original_type="application/json", report=report)
-    shared = add_award(db, owner.id, original=PNG, original_type="image/png", report=report)
+    baked = baking.bake_png(PNG, '{"id": "urn:uuid:shared"}', "ob3")
+    shared = add_award(db, owner.id, original=baked, original_type="image/png", report=report)
     shared.visibility = "public"
     collection = Collection(user_id=owner.id, name="Work", visibility="link")
     collection.items = [CollectionItem(award_id=award.id), CollectionItem(award_id=shared.id)]

@@ -265,6 +265,14 @@ def recheck_award(
     return _reverify(session, award_id, fetch=fetch, base_url=base_url)
 
 
+def recheck_public_award(
+    session: Session, public_id: str, viewer_id: int | None, *, fetch: Fetch, base_url: str
+) -> Award:
+    """Verify an award again now for anyone who may see it (its public page's "Check again")."""
+    award = public_award(session, public_id, viewer_id)
+    return _reverify(session, award.id, fetch=fetch, base_url=base_url)
+
+
 def reverify_award(session: Session, award_id: int, *, fetch: Fetch, base_url: str) -> None:
     """Verify an award again on schedule; a job, so an award deleted meanwhile is no error."""
     if session.get(Award, award_id) is not None:

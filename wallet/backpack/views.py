@@ -295,18 +295,6 @@ def image(award_id: int) -> Response:
     return picture_response(service.award_picture(session, item), item.id)
 
 
-@bp.get("/a/<public_id>")
-def public(public_id: str) -> str:
-    """A public award: what it is, who issued it to whom, and its checks."""
-    viewer = t.cast("int", current_user.id) if current_user.is_authenticated else None
-    session = context.db_session()
-    item = service.public_award(session, public_id, viewer)
-    return render_template(
-        "backpack/public_award.html",
-        award=item,
-    )
-
-
 @bp.get("/a/<public_id>/image")
 def public_image(public_id: str) -> Response:
     """The picture of a public award."""

@@ -126,6 +126,44 @@ class AwardUploadRequested(Event):
     issuer_id: int
 
 
+@dataclasses.dataclass(frozen=True)
+class AwardViewed(Event):
+    """Someone opened an award's public page (counted once per viewer per day, bots left out).
+
+    ``issuer_id`` is the issuing organisation when it issues through this wallet, else None.
+    """
+
+    type: t.ClassVar[str] = "award.viewed"
+
+    award_id: int
+    issuer_id: int | None = None
+    about_user_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AwardShared(Event):
+    """The earner shared a public award (``channel``: linkedin, linkedin-profile, x, ...)."""
+
+    type: t.ClassVar[str] = "award.shared"
+
+    award_id: int
+    channel: str
+    issuer_id: int | None = None
+    about_user_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AwardDownloaded(Event):
+    """Someone downloaded a public award's baked image (``format``: png or svg), once a day each."""
+
+    type: t.ClassVar[str] = "award.downloaded"
+
+    award_id: int
+    format: str
+    issuer_id: int | None = None
+    about_user_id: int | None = None
+
+
 #: Every event type, by its dotted name.
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
@@ -139,5 +177,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AwardUpdated,
         AwardRevoked,
         AwardUploadRequested,
+        AwardViewed,
+        AwardShared,
+        AwardDownloaded,
     )
 }

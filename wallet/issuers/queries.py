@@ -12,6 +12,7 @@ from wallet.db import utcnow
 from wallet.issuers.models import Achievement
 from wallet.issuers.models import Invitation
 from wallet.issuers.models import IssuedAward
+from wallet.issuers.models import Issuer
 from wallet.issuers.models import Membership
 
 if t.TYPE_CHECKING:
@@ -69,3 +70,17 @@ def open_invitations(session: Session, issuer_id: int) -> list[Invitation]:
             .order_by(Invitation.id.desc())
         )
     )
+
+
+def issuer_by_document_url(session: Session, url: str, base_url: str) -> Issuer | None:
+    """Return our issuer whose published profile (OB 3.0 or 2.0) is at ``url``, if any.
+
+    An award names its issuer by that URL; awards from issuers elsewhere give None.
+    """
+    base = base_url.rstrip("/")
+    for prefix in (f"{base}/ob/v3/issuers/", f"{base}/ob/v2/issuers/"):
+        if url.startswith(prefix):
+            public_id = url[len(prefix) :]
+            if len(public_id) == 32 and public_id.isalnum():
+                return session.scalar(select(Issuer).where(Issuer.public_id == public_id))
+    return None

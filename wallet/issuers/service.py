@@ -9,6 +9,7 @@ does not allow the action (``governance``).
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 from flask_babel import gettext as _
@@ -107,6 +108,36 @@ def create_issuer(
     session.flush()
     session.add(StatusList(issuer_id=issuer.id, bits=bytes(documents.STATUS_LIST_BITS // 8)))
     audit(session, issuer, user_id, "issuer.created", name=issuer.name)
+    session.commit()
+    return issuer
+
+
+#: A LinkedIn page id, or the address of the page's admin view that shows it.
+_LINKEDIN_ID = re.compile(
+    r"^(?:https?://(?:www\.)?linkedin\.com/company/)?(\d{1,20})/?(?:admin/?.*)?$"
+)
+
+
+def set_linkedin_organization(session: Session, user_id: int, issuer_id: int, value: str) -> Issuer:
+    """Keep the issuer's LinkedIn page id, so earners' Add to Profile links show its page and logo.
+
+    ``value`` is the number, or the page's admin address holding it; empty clears it.
+    """
+    issuer, _member = require_role(session, user_id, issuer_id, "manage_profile")
+    value = value.strip()
+    match = _LINKEDIN_ID.match(value)
+    if value and match is None:
+        raise errors.Invalid(
+            _("Enter the number of your LinkedIn page, as in linkedin.com/company/12345/admin.")
+        )
+    issuer.linkedin_organization_id = match.group(1) if match else ""
+    audit(
+        session,
+        issuer,
+        user_id,
+        "issuer.linkedin_changed",
+        organization=issuer.linkedin_organization_id,
+    )
     session.commit()
     return issuer
 

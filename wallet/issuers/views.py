@@ -92,6 +92,26 @@ def dashboard(issuer_id: int) -> str:
     )
 
 
+@bp.post("/issuers/<int:issuer_id>/linkedin")
+@login_required
+def linkedin(issuer_id: int) -> Response:
+    """Keep the organisation's LinkedIn page id (earners' Add to Profile links then name it)."""
+    try:
+        issuer = service.set_linkedin_organization(
+            context.db_session(), _user_id(), issuer_id, request.form.get("organization_id", "")
+        )
+    except errors.Invalid as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            _("Earners' LinkedIn entries now link to your page.")
+            if issuer.linkedin_organization_id
+            else _("Earners' LinkedIn entries now name your organisation without a page."),
+            "success",
+        )
+    return redirect(url_for("issuers.dashboard", issuer_id=issuer_id) + "#linkedin-heading")
+
+
 @bp.route("/issuers/<int:issuer_id>/achievements/new", methods=["GET", "POST"])
 @login_required
 def new_achievement(issuer_id: int) -> Page:

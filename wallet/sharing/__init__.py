@@ -1,0 +1,1 @@
+"""Sharing: public award pages, previews, embeds, QR codes, baked downloads, LinkedIn links."""
