@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import logging
 
-import cairosvg
 import py_svg_hush
 from PIL import Image
 
@@ -53,6 +52,10 @@ def picture_pixels(media_type: str, data: bytes, size: int) -> Image.Image | Non
 def svg_to_png(data: bytes, width: int) -> bytes | None:
     """Return a PNG of the SVG ``width`` pixels wide (its proportions kept), or None."""
     try:
+        # Imported here: CairoSVG needs the system's libcairo, and a machine without it should
+        # still serve every page (SVG pictures then get the placeholder).
+        import cairosvg  # noqa: PLC0415
+
         cleaned = bytes(py_svg_hush.filter_svg(data))
         return bytes(cairosvg.svg2png(bytestring=cleaned, output_width=width, unsafe=False))
     except Exception:  # the sanitiser and the renderer raise many types on bad drawings
