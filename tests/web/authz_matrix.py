@@ -9,7 +9,8 @@ the ``earner`` (so ``other_earner`` is a stranger to them): ``{email_id}`` an ad
 data export; ``{issuer_id}`` (``{issuer_public_id}``) an issuer the earner owns, with an achievement
 ``{achievement_id}`` (``{achievement_public_id}``) awarded once, ``{issued_public_id}``;
 ``{batch_id}`` a bulk import of two files; ``{owner_id}`` the earner's own user id;
-``{upload_id}`` a CSV upload of that achievement.
+``{upload_id}`` a CSV upload of that achievement; ``{survey_id}`` (``{survey_public_id}``) a
+survey of the issuer asking that achievement's earners.
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -269,6 +270,22 @@ MATRIX: dict[str, list[Case]] = {
     "issuer_members.domain": [
         Case("GET", "/issuers/{issuer_id}/domain", owner_only(200)),
         Case("POST", "/issuers/{issuer_id}/domain", owner_only(400)),
+    ],
+    # Surveys (issue 9), issuer side: define (owners, admins), results (owners, admins, analysts).
+    "surveys.index": [Case("GET", "/issuers/{issuer_id}/surveys", owner_only(200))],
+    "surveys.new": [
+        Case("GET", "/issuers/{issuer_id}/surveys/new", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/surveys/new", owner_only(400)),
+    ],
+    "surveys.edit": [
+        Case("GET", "/issuers/{issuer_id}/surveys/{survey_id}/edit", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/surveys/{survey_id}/edit", owner_only(400)),
+    ],
+    "surveys.results_page": [
+        Case("GET", "/issuers/{issuer_id}/surveys/{survey_id}", owner_only(200))
+    ],
+    "surveys.results_csv": [
+        Case("GET", "/issuers/{issuer_id}/surveys/{survey_id}/results.csv", owner_only(200))
     ],
     "ob.badge_image": [Case("GET", "/ob/v2/badges/{achievement_public_id}/image", everyone(200))],
     # Export all my data (issue 4). The emailed link needs the owner signed in as well as its token.
