@@ -152,8 +152,10 @@ class SurveyInvitation(Base):
     #: When the earner may see it (later than ``created_at`` for "N days after" triggers).
     available_at: Mapped[dt.datetime] = mapped_column(index=True)
     expires_at: Mapped[dt.datetime]
-    #: When the earner was mailed about it, and reminded.
+    #: When the earner was mailed about it.
     notified_at: Mapped[dt.datetime | None]
+    #: When the one reminder is due (set when notified; ``None``: no reminder), and when sent.
+    remind_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     reminded_at: Mapped[dt.datetime | None]
     answered_at: Mapped[dt.datetime | None]
     declined_at: Mapped[dt.datetime | None]
