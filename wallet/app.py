@@ -24,6 +24,7 @@ from wallet.issuers import member_views as issuer_member_views
 from wallet.issuers import public_views as issuer_public_views
 from wallet.issuers import views as issuer_views
 from wallet.runtime import Runtime
+from wallet.surveys import earner_views as survey_earner_views
 from wallet.surveys import views as survey_views
 from wallet.web import context
 from wallet.web import ratelimit
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(issuer_member_views.bp)
     app.register_blueprint(issuer_public_views.bp)
     app.register_blueprint(survey_views.bp)
+    app.register_blueprint(survey_earner_views.bp)
 
 
 def _register_issuer_api(app: Flask) -> None:

@@ -10,7 +10,8 @@ data export; ``{issuer_id}`` (``{issuer_public_id}``) an issuer the earner owns,
 ``{achievement_id}`` (``{achievement_public_id}``) awarded once, ``{issued_public_id}``;
 ``{batch_id}`` a bulk import of two files; ``{owner_id}`` the earner's own user id;
 ``{upload_id}`` a CSV upload of that achievement; ``{survey_id}`` (``{survey_public_id}``) a
-survey of the issuer asking that achievement's earners.
+survey of the issuer asking that achievement's earners (one required question), and
+``{invitation_id}`` the earner's open invitation to it.
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -286,6 +287,17 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "surveys.results_csv": [
         Case("GET", "/issuers/{issuer_id}/surveys/{survey_id}/results.csv", owner_only(200))
+    ],
+    # Surveys (issue 9), earner side: an invitation is its earner's alone.
+    "survey_answers.inbox": [Case("GET", "/wallet/surveys", signed_in(200))],
+    "survey_answers.answer": [
+        Case("GET", "/wallet/surveys/{invitation_id}", owner_only(200)),
+        # No answer to the required question: refused on the question, nothing stored.
+        Case("POST", "/wallet/surveys/{invitation_id}", owner_only(400)),
+    ],
+    "survey_answers.decline": [
+        Case("GET", "/wallet/surveys/{invitation_id}/decline", owner_only(200)),
+        Case("POST", "/wallet/surveys/{invitation_id}/decline", owner_only(302)),
     ],
     "ob.badge_image": [Case("GET", "/ob/v2/badges/{achievement_public_id}/image", everyone(200))],
     # Export all my data (issue 4). The emailed link needs the owner signed in as well as its token.

@@ -92,3 +92,28 @@ def answer_directly(
     db.add(response)
     db.commit()
     return response
+
+
+def invite(
+    db: Session,
+    survey: Survey,
+    achievement: Achievement,
+    earner: User,
+    *,
+    award_id: int | None = None,
+) -> SurveyInvitation:
+    """Store an open invitation of ``earner`` to ``survey``, as the trigger would."""
+    now = utcnow()
+    invitation = SurveyInvitation(
+        survey_id=survey.id,
+        trigger_id=survey.triggers[0].id,
+        user_id=earner.id,
+        achievement_id=achievement.id,
+        award_id=award_id,
+        available_at=now,
+        notified_at=now,
+        expires_at=now.replace(year=now.year + 1),
+    )
+    db.add(invitation)
+    db.commit()
+    return invitation

@@ -31,6 +31,7 @@ from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
 from wallet.issuers import service as issuers
 from wallet.surveys import service as surveys
+from wallet.surveys.models import SurveyInvitation
 
 PNG = (
     Path(__file__).parent.parent / "data/vectors/ob2/openbadges-bakery/public_domain_heart.png"
@@ -129,10 +130,19 @@ def test_the_caller_gets_what_the_matrix_says(
         surveys.Definition(
             title="S",
             intro="",
-            questions=[{"type": "nps", "text": "Recommend?"}],
+            questions=[{"type": "nps", "text": "Recommend?", "required": True}],
             achievement_ids=[achievement.id],
         ),
     )
+    invitation = SurveyInvitation(
+        survey_id=survey.id,
+        trigger_id=survey.triggers[0].id,
+        user_id=owner.id,
+        available_at=utcnow(),
+        expires_at=utcnow() + dt.timedelta(days=30),
+    )
+    db.add(invitation)
+    db.commit()
     batch = start_batch(db, owner.id, [("a.json", b"{}"), ("b.json", b"{}")])
     api_client, _secret = api_service.create_client(
         db, owner.id, issuer.id, name="Records", scopes=["awards:read"]
@@ -161,6 +171,7 @@ def test_the_caller_gets_what_the_matrix_says(
         "client_id": api_client.id,
         "survey_id": survey.id,
         "survey_public_id": survey.public_id,
+        "invitation_id": invitation.id,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}

@@ -101,3 +101,10 @@ class SurveyForm(FlaskForm):  # type: ignore[misc]
     questions = FieldList(
         FormField(QuestionForm), min_entries=3, max_entries=questions.MAX_QUESTIONS + BLANK_ROWS
     )
+
+
+class AnswerForm(FlaskForm):  # type: ignore[misc]
+    """The earner's answers: the questions are read from the request by their ids; this form
+    carries the CSRF token and the opt-in to be identified."""
+
+    identified = BooleanField(_l("Share my name with my answers"))

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from wallet.accounts.models import User
+from wallet.db import utcnow
+from wallet.issuers.models import Issuer
 from wallet.surveys import results
 from wallet.surveys.models import Survey
 from wallet.surveys.models import SurveyInvitation
@@ -56,3 +58,32 @@ def responses_by_version(session: Session, survey_id: int) -> dict[int, int]:
         .group_by(SurveyResponse.version_id)
     )
     return {version_id: count for version_id, count in rows}
+
+
+class Prompt(t.NamedTuple):
+    """An open invitation about an award, with its survey's title and the issuer asking."""
+
+    invitation_id: int
+    title: str
+    issuer_name: str
+
+
+def open_invitation_for_award(session: Session, user_id: int, award_id: int) -> Prompt | None:
+    """Return an open invitation the earner got for this award, if any (for the award page)."""
+    now = utcnow()
+    row = session.execute(
+        select(SurveyInvitation.id, Survey.title, Issuer.name)
+        .join(Survey, Survey.id == SurveyInvitation.survey_id)
+        .join(Issuer, Issuer.id == Survey.issuer_id)
+        .where(
+            SurveyInvitation.user_id == user_id,
+            SurveyInvitation.award_id == award_id,
+            SurveyInvitation.available_at <= now,
+            SurveyInvitation.expires_at > now,
+            SurveyInvitation.answered_at.is_(None),
+            SurveyInvitation.declined_at.is_(None),
+        )
+        .order_by(SurveyInvitation.id)
+        .limit(1)
+    ).first()
+    return Prompt(row.id, row.title, row.name) if row else None
