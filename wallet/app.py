@@ -19,6 +19,7 @@ from wallet.extensions import csrf
 from wallet.issuer_api import client_views
 from wallet.issuer_api import oauth
 from wallet.issuer_api import oauth_views
+from wallet.issuer_api import survey_views as api_survey_views
 from wallet.issuer_api import views as api_views
 from wallet.issuers import member_views as issuer_member_views
 from wallet.issuers import public_views as issuer_public_views
@@ -132,6 +133,8 @@ def _register_issuer_api(app: Flask) -> None:
     so CSRF protection does not apply to them.
     """
     oauth.init_app(app)
+    # The survey operations are registered on the same blueprint when their module loads.
+    assert api_survey_views.bp is api_views.bp
     app.register_blueprint(api_views.bp)
     app.register_blueprint(oauth_views.bp)
     app.register_blueprint(client_views.bp)

@@ -379,4 +379,35 @@ MATRIX: dict[str, list[Case]] = {
             json={"reason": "Stolen"},
         )
     ],
+    # Survey API (issue 9): the client belongs to another issuer, so the earner's issuer's
+    # survey is not found, and its achievement cannot be named (422 on the field).
+    "api.list_surveys": [Case("GET", "/api/v1/surveys", api_only(200))],
+    "api.create_survey": [
+        Case(
+            "POST",
+            "/api/v1/surveys",
+            api_only(422),
+            json={
+                "title": "Feedback",
+                "achievement_ids": ["{achievement_public_id}"],
+                "questions": [{"type": "nps", "text": "Recommend?"}],
+            },
+        )
+    ],
+    "api.get_survey": [Case("GET", "/api/v1/surveys/{survey_public_id}", api_only(404))],
+    "api.replace_survey": [
+        Case(
+            "PUT",
+            "/api/v1/surveys/{survey_public_id}",
+            api_only(404),
+            json={
+                "title": "Stolen",
+                "achievement_ids": ["{achievement_public_id}"],
+                "questions": [{"type": "nps", "text": "Recommend?"}],
+            },
+        )
+    ],
+    "api.survey_results": [
+        Case("GET", "/api/v1/surveys/{survey_public_id}/results", api_only(404))
+    ],
 }

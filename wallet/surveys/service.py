@@ -284,6 +284,15 @@ def achievement_ids_for_client(
     return [found[p] for p in public_ids]
 
 
+def achievement_public_ids(session: Session, ids: list[int]) -> list[str]:
+    """Return the public ids of achievements, in the order of ``ids``."""
+    rows = session.execute(
+        select(Achievement.id, Achievement.public_id).where(Achievement.id.in_(ids))
+    )
+    found = {row_id: public_id for row_id, public_id in rows}
+    return [found[i] for i in ids if i in found]
+
+
 def create_survey_for_client(
     session: Session, issuer_id: int, definition: Definition, *, client: str
 ) -> Survey:
