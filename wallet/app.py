@@ -19,12 +19,15 @@ from wallet.extensions import csrf
 from wallet.issuer_api import client_views
 from wallet.issuer_api import oauth
 from wallet.issuer_api import oauth_views
+from wallet.issuer_api import survey_views as api_survey_views
 from wallet.issuer_api import views as api_views
 from wallet.issuers import member_views as issuer_member_views
 from wallet.issuers import public_views as issuer_public_views
 from wallet.issuers import views as issuer_views
 from wallet.runtime import Runtime
 from wallet.sharing import views as sharing_views
+from wallet.surveys import earner_views as survey_earner_views
+from wallet.surveys import views as survey_views
 from wallet.web import context
 from wallet.web import ratelimit
 from wallet.web import templating
@@ -121,6 +124,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(issuer_member_views.bp)
     app.register_blueprint(issuer_public_views.bp)
     app.register_blueprint(sharing_views.bp)
+    app.register_blueprint(survey_views.bp)
+    app.register_blueprint(survey_earner_views.bp)
 
 
 def _register_issuer_api(app: Flask) -> None:
@@ -130,6 +135,8 @@ def _register_issuer_api(app: Flask) -> None:
     so CSRF protection does not apply to them.
     """
     oauth.init_app(app)
+    # The survey operations are registered on the same blueprint when their module loads.
+    assert api_survey_views.bp is api_views.bp
     app.register_blueprint(api_views.bp)
     app.register_blueprint(oauth_views.bp)
     app.register_blueprint(client_views.bp)

@@ -111,7 +111,9 @@ def seed_demo_command(reset_password: bool) -> None:
     runtime = _runtime()
     migrate.upgrade(runtime.db)
     with runtime.db.session() as session:
-        report = demo.seed(session, reset_password=reset_password)
+        report = demo.seed(
+            session, reset_password=reset_password, data_keys=runtime.config.data_keys
+        )
     for line in report:
         click.echo(line)
 

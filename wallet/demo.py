@@ -31,6 +31,11 @@ from wallet.badges.credentials import open_badge_credential
 from wallet.badges.verify import verify
 from wallet.db import utcnow
 from wallet.http import BlockedURL
+from wallet.issuers import service as issuers
+from wallet.surveys import service as surveys
+from wallet.surveys.models import Survey
+from wallet.surveys.models import SurveyInvitation
+from wallet.surveys.models import SurveyResponse
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -163,8 +168,116 @@ def _seed_awards(session: Session, user: User) -> int:
     return len(ACHIEVEMENTS)
 
 
-def seed(session: Session, *, reset_password: bool = False) -> list[str]:
-    """Create the demo earner and their badges unless they exist; return lines to print."""
+#: The demo survey: its title, and the answers of its respondents (NPS, found work, what to
+#: change); the last respondent shared their name.
+SURVEY = "How did Python Programming work for you?"
+SURVEY_ANSWERS = [
+    (10, "Yes", "More exercises on testing."),
+    (9, "Yes", "The exam felt fair."),
+    (8, "Not yet", "Longer lab hours, please."),
+    (6, "No", "Too fast in week three."),
+    (10, "Yes", "Nothing: it was great."),
+    (9, "Not yet", "A follow-up course on web apps."),
+]
+
+
+def _seed_survey(session: Session, user: User, data_keys: tuple[str, ...]) -> str:
+    """Give the demo earner an issuer with a survey answered by six people, and ask them too."""
+    issuer = issuers.create_issuer(
+        session,
+        user.id,
+        name=DEMO_ISSUER,
+        url="https://demo.example",
+        email="badges@demo.example",
+        description="The demo organisation: the demo earner is its owner.",
+        data_keys=data_keys,
+    )
+    achievement = issuers.create_achievement(
+        session,
+        user.id,
+        issuer.id,
+        {"name": "Python Programming", "description": "Python.", "criteria": "Pass the exam."},
+    )
+    survey = surveys.create_survey(
+        session,
+        user.id,
+        issuer.id,
+        surveys.Definition(
+            title=SURVEY,
+            intro="Three questions, one minute.",
+            questions=[
+                {"type": "nps", "text": "Would you recommend the course?", "required": True},
+                {
+                    "type": "single",
+                    "text": "Did the badge help you find work?",
+                    "options": ["Yes", "No", "Not yet"],
+                },
+                {"type": "text", "text": "What should we change?", "max_length": 500},
+            ],
+            achievement_ids=[achievement.id],
+            days_after=180,
+        ),
+    )
+    now = utcnow()
+    trigger = survey.triggers[0]
+    unusable = passwords.hash_password(secrets.token_urlsafe(16))
+    for number, (score, work, change) in enumerate(SURVEY_ANSWERS, start=1):
+        respondent = User(
+            handle=f"demo-respondent-{number}",
+            display_name=f"Respondent {number}",
+            password_hash=unusable,
+        )
+        session.add(respondent)
+        session.flush()
+        invitation = SurveyInvitation(
+            survey_id=survey.id,
+            trigger_id=trigger.id,
+            user_id=respondent.id,
+            achievement_id=achievement.id,
+            available_at=now - dt.timedelta(days=number),
+            notified_at=now - dt.timedelta(days=number),
+            expires_at=now + dt.timedelta(days=30),
+            answered_at=now - dt.timedelta(days=number) + dt.timedelta(hours=2),
+        )
+        session.add(invitation)
+        session.flush()
+        answers: dict[str, t.Any] = {"q1": score, "q2": work, "q3": change}
+        session.add(
+            SurveyResponse(
+                invitation_id=invitation.id,
+                survey_id=survey.id,
+                version_id=survey.current.id,
+                achievement_id=achievement.id,
+                answers=answers,
+                identified=number == len(SURVEY_ANSWERS),
+            )
+        )
+    session.add(
+        SurveyInvitation(
+            survey_id=survey.id,
+            trigger_id=trigger.id,
+            user_id=user.id,
+            achievement_id=achievement.id,
+            available_at=now,
+            notified_at=now,
+            expires_at=now + dt.timedelta(days=30),
+        )
+    )
+    session.commit()
+    return (
+        f"Made the demo earner the owner of the issuer {DEMO_ISSUER}, whose survey “{SURVEY}” "
+        f"has {len(SURVEY_ANSWERS)} answers, and asked the demo earner to answer it too."
+    )
+
+
+def seed(
+    session: Session, *, reset_password: bool = False, data_keys: tuple[str, ...] = ()
+) -> list[str]:
+    """Create the demo earner and their badges unless they exist; return lines to print.
+
+    With ``data_keys`` (to seal the demo issuer's signing key) the demo earner also owns an
+    issuer with a survey that has answers.
+    """
     user = queries.user_with_verified_email(session, DEMO_EMAIL)
     lines: list[str] = []
     if user is None:
@@ -199,4 +312,6 @@ def seed(session: Session, *, reset_password: bool = False) -> list[str]:
             f"Gave the demo earner {count} badges from {DEMO_ISSUER}, verified offline, one more "
             f"waiting for their answer, and a collection “{COLLECTION}” shared by link."
         )
+    if data_keys and session.scalar(select(Survey.id).where(Survey.title == SURVEY)) is None:
+        lines.append(_seed_survey(session, user, data_keys))
     return lines

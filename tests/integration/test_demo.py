@@ -11,6 +11,8 @@ from sqlalchemy import select
 from wallet import demo
 from wallet.accounts import service
 from wallet.accounts.models import User
+from wallet.surveys import service as surveys
+from wallet.surveys.models import Survey
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -43,3 +45,21 @@ def test_resetting_the_demo_password_prints_one_that_works(db: Session, runtime:
         db, runtime.config, email=demo.DEMO_EMAIL, password=_password(lines)
     )
     assert user.handle == "demo"
+
+
+def test_the_demo_includes_a_survey_with_enough_answers_to_show(
+    db: Session, runtime: Runtime
+) -> None:
+    lines = demo.seed(db, data_keys=runtime.config.data_keys)
+    assert any(demo.SURVEY in line for line in lines)
+    demo.seed(db, data_keys=runtime.config.data_keys)
+    survey = db.scalars(select(Survey).where(Survey.title == demo.SURVEY)).one()
+    owner = db.scalars(select(User).where(User.handle == "demo")).one()
+    selection = surveys.results_for_member(db, owner.id, survey.issuer_id, survey.id)
+    assert selection.results.shown
+    assert selection.results.responses == len(demo.SURVEY_ANSWERS)
+    assert selection.results.questions[0].nps == 50  # 4 promoters, 1 passive, 1 detractor of 6
+    texts = selection.results.questions[2]
+    assert texts.shown
+    assert len(texts.texts) == 5
+    assert [name for name, _answer in texts.named] == ["Respondent 6"]

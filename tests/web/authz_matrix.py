@@ -9,7 +9,9 @@ the ``earner`` (so ``other_earner`` is a stranger to them): ``{email_id}`` an ad
 data export; ``{issuer_id}`` (``{issuer_public_id}``) an issuer the earner owns, with an achievement
 ``{achievement_id}`` (``{achievement_public_id}``) awarded once, ``{issued_public_id}``;
 ``{batch_id}`` a bulk import of two files; ``{owner_id}`` the earner's own user id;
-``{upload_id}`` a CSV upload of that achievement.
+``{upload_id}`` a CSV upload of that achievement; ``{survey_id}`` (``{survey_public_id}``) a
+survey of the issuer asking that achievement's earners (one required question), and
+``{invitation_id}`` the earner's open invitation to it.
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -314,6 +316,33 @@ MATRIX: dict[str, list[Case]] = {
         Case("GET", "/issuers/{issuer_id}/domain", owner_only(200)),
         Case("POST", "/issuers/{issuer_id}/domain", owner_only(400)),
     ],
+    # Surveys (issue 9), issuer side: define (owners, admins), results (owners, admins, analysts).
+    "surveys.index": [Case("GET", "/issuers/{issuer_id}/surveys", owner_only(200))],
+    "surveys.new": [
+        Case("GET", "/issuers/{issuer_id}/surveys/new", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/surveys/new", owner_only(400)),
+    ],
+    "surveys.edit": [
+        Case("GET", "/issuers/{issuer_id}/surveys/{survey_id}/edit", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/surveys/{survey_id}/edit", owner_only(400)),
+    ],
+    "surveys.results_page": [
+        Case("GET", "/issuers/{issuer_id}/surveys/{survey_id}", owner_only(200))
+    ],
+    "surveys.results_csv": [
+        Case("GET", "/issuers/{issuer_id}/surveys/{survey_id}/results.csv", owner_only(200))
+    ],
+    # Surveys (issue 9), earner side: an invitation is its earner's alone.
+    "survey_answers.inbox": [Case("GET", "/wallet/surveys", signed_in(200))],
+    "survey_answers.answer": [
+        Case("GET", "/wallet/surveys/{invitation_id}", owner_only(200)),
+        # No answer to the required question: refused on the question, nothing stored.
+        Case("POST", "/wallet/surveys/{invitation_id}", owner_only(400)),
+    ],
+    "survey_answers.decline": [
+        Case("GET", "/wallet/surveys/{invitation_id}/decline", owner_only(200)),
+        Case("POST", "/wallet/surveys/{invitation_id}/decline", owner_only(302)),
+    ],
     "ob.badge_image": [Case("GET", "/ob/v2/badges/{achievement_public_id}/image", everyone(200))],
     # Export all my data (issue 4). The emailed link needs the owner signed in as well as its token.
     "exports.start": [Case("POST", "/settings/export", signed_in(302))],
@@ -399,5 +428,36 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "api.replace_award": [
         Case("POST", "/api/v1/awards/{issued_public_id}/replace", api_only(404), json={})
+    ],
+    # Survey API (issue 9): the client belongs to another issuer, so the earner's issuer's
+    # survey is not found, and its achievement cannot be named (422 on the field).
+    "api.list_surveys": [Case("GET", "/api/v1/surveys", api_only(200))],
+    "api.create_survey": [
+        Case(
+            "POST",
+            "/api/v1/surveys",
+            api_only(422),
+            json={
+                "title": "Feedback",
+                "achievement_ids": ["{achievement_public_id}"],
+                "questions": [{"type": "nps", "text": "Recommend?"}],
+            },
+        )
+    ],
+    "api.get_survey": [Case("GET", "/api/v1/surveys/{survey_public_id}", api_only(404))],
+    "api.replace_survey": [
+        Case(
+            "PUT",
+            "/api/v1/surveys/{survey_public_id}",
+            api_only(404),
+            json={
+                "title": "Stolen",
+                "achievement_ids": ["{achievement_public_id}"],
+                "questions": [{"type": "nps", "text": "Recommend?"}],
+            },
+        )
+    ],
+    "api.survey_results": [
+        Case("GET", "/api/v1/surveys/{survey_public_id}/results", api_only(404))
     ],
 }

@@ -31,6 +31,8 @@ from wallet.issuer_api import service as api_service
 from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
 from wallet.issuers import service as issuers
+from wallet.surveys import service as surveys
+from wallet.surveys.models import SurveyInvitation
 
 PNG = (
     Path(__file__).parent.parent / "data/vectors/ob2/openbadges-bakery/public_domain_heart.png"
@@ -123,6 +125,26 @@ def test_the_caller_gets_what_the_matrix_says(
         base_url="http://localhost",
         data_keys=keys,
     )
+    survey = surveys.create_survey(
+        db,
+        owner.id,
+        issuer.id,
+        surveys.Definition(
+            title="S",
+            intro="",
+            questions=[{"type": "nps", "text": "Recommend?", "required": True}],
+            achievement_ids=[achievement.id],
+        ),
+    )
+    invitation = SurveyInvitation(
+        survey_id=survey.id,
+        trigger_id=survey.triggers[0].id,
+        user_id=owner.id,
+        available_at=utcnow(),
+        expires_at=utcnow() + dt.timedelta(days=30),
+    )
+    db.add(invitation)
+    db.commit()
     batch = start_batch(db, owner.id, [("a.json", b"{}"), ("b.json", b"{}")])
     api_client, _secret = api_service.create_client(
         db, owner.id, issuer.id, name="Records", scopes=["awards:read"]
@@ -149,6 +171,9 @@ def test_the_caller_gets_what_the_matrix_says(
         "issued_public_id": issued.public_id,
         "batch_id": batch.id,
         "client_id": api_client.id,
+        "survey_id": survey.id,
+        "survey_public_id": survey.public_id,
+        "invitation_id": invitation.id,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}

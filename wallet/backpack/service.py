@@ -22,6 +22,7 @@ from wallet.badges import details
 from wallet.badges.verify import verify
 from wallet.db import utcnow
 from wallet.events import outbox
+from wallet.events.catalog import AwardAccepted
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -234,6 +235,9 @@ def accept_award(session: Session, user_id: int, award_id: int) -> Award:
     award = get_award(session, user_id, award_id)
     if award.acceptance == "declined" and not policy.may_undo_decline(award, utcnow()):
         raise errors.Conflict(_("This badge was declined too long ago to take it back."))
+    if award.acceptance != "accepted":
+        # Surveys of the issuer may ask about it (``surveys.inviting``, through the job).
+        outbox.record(session, AwardAccepted(award_id=award.id, about_user_id=user_id))
     award.acceptance = "accepted"
     award.declined_at = None
     session.commit()

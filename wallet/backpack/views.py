@@ -31,6 +31,7 @@ from wallet.backpack.models import Award
 from wallet.badges.report import Report
 from wallet.issuers.publishing import own_documents_first
 from wallet.messages import Message
+from wallet.surveys import queries as survey_queries
 from wallet.web import context
 from wallet.web.auth import login_required
 from wallet.web.ratelimit import rate_limit
@@ -188,6 +189,7 @@ def award(award_id: int) -> str:
         note_form=note_form,
         add_form=add_form,
         in_collections=[c for c in mine if c.id in held],
+        survey=survey_queries.open_invitation_for_award(session, user_id, item.id),
     )
 
 

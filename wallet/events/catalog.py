@@ -137,6 +137,15 @@ class AwardViewed(Event):
 
     award_id: int
     issuer_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AwardAccepted(Event):
+    """An earner accepted an award an issuer sent (or took back a decline)."""
+
+    type: t.ClassVar[str] = "award.accepted"
+
+    award_id: int
     about_user_id: int | None = None
 
 
@@ -161,6 +170,24 @@ class AwardDownloaded(Event):
     award_id: int
     format: str
     issuer_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class SurveyCompleted(Event):
+    """An earner answered a survey. Anonymous unless they opted in to be identified: then, and
+    only then, it carries who they are (``about_user_id``), the achievement and their answers."""
+
+    type: t.ClassVar[str] = "survey.completed"
+
+    #: The survey's public id, and the number of the version answered.
+    survey_id: str
+    survey_version: int
+    issuer_id: int
+    identified: bool = False
+    #: The achievement's public id (identified responses only).
+    achievement_id: str | None = None
+    #: ``{question id: answer}`` (identified responses only).
+    answers: dict[str, t.Any] | None = None
     about_user_id: int | None = None
 
 
@@ -180,5 +207,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AwardViewed,
         AwardShared,
         AwardDownloaded,
+        AwardAccepted,
+        SurveyCompleted,
     )
 }

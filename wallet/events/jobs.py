@@ -15,6 +15,7 @@ from wallet.events import mail
 from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
 from wallet.issuers.publishing import own_documents_first
+from wallet.surveys import inviting
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -148,6 +149,14 @@ def run_award_upload(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]
         )
 
 
+def invite_to_surveys(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """Invite the earner of a just-accepted award to the surveys asking about it."""
+    with runtime.db.session() as session:
+        inviting.invite_after_acceptance(
+            session, int(payload["award_id"]), base_url=runtime.config.base_url
+        )
+
+
 #: Every job, by its actor name.
 JOBS: dict[str, Job] = {
     "send_mail": send_mail,
@@ -160,6 +169,7 @@ JOBS: dict[str, Job] = {
     "update_held_copies": update_held_copies,
     "run_import": run_import,
     "run_award_upload": run_award_upload,
+    "invite_to_surveys": invite_to_surveys,
 }
 
 #: The jobs each event type starts. An event type missing here starts nothing.
@@ -173,4 +183,5 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "award.revoked": ("recheck_held_copies",),
     "import.requested": ("run_import",),
     "awards.upload_requested": ("run_award_upload",),
+    "award.accepted": ("invite_to_surveys",),
 }

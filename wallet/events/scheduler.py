@@ -19,6 +19,7 @@ from wallet.backpack import export_service as exports
 from wallet.backpack import queries
 from wallet.db import utcnow
 from wallet.events.broker import QUEUE
+from wallet.surveys import inviting
 
 if t.TYPE_CHECKING:
     from dramatiq import Broker
@@ -72,6 +73,10 @@ def tick(runtime: Runtime, broker: Broker) -> bool:
         purged = exports.purge_expired_exports(session)
     if purged:
         log.info("dropped the zips of %d expired data exports", purged)
+    with runtime.db.session() as session:
+        invited, reminded = inviting.send_due(session, base_url=runtime.config.base_url)
+    if invited or reminded:
+        log.info("mailed %d survey invitations and %d reminders", invited, reminded)
     return True
 
 

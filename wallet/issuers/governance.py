@@ -1,7 +1,8 @@
 """What each member role may do in an issuer. Pure.
 
 Owners do everything; admins run the organisation but cannot remove owners or see the audit log
-reserved to owners; awarders award and revoke; analysts only look at data.
+reserved to owners; awarders award and revoke; analysts only look at data. Surveys are defined by
+owners and admins, and their results read by owners, admins and analysts (not awarders).
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ Action = t.Literal[
     "manage_clients",
     "manage_profile",
     "view_audit",
+    "manage_surveys",
+    "view_survey_results",
 ]
 
 _CAN: dict[str, frozenset[str]] = {
     "owner": frozenset(t.get_args(Action)),
     "admin": frozenset(t.get_args(Action)) - {"view_audit"},
     "awarder": frozenset({"view", "view_data", "award", "revoke"}),
-    "analyst": frozenset({"view", "view_data"}),
+    "analyst": frozenset({"view", "view_data", "view_survey_results"}),
 }
 
 
