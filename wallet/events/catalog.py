@@ -137,6 +137,7 @@ class AwardViewed(Event):
 
     award_id: int
     issuer_id: int | None = None
+    about_user_id: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,6 +171,7 @@ class AwardDownloaded(Event):
     award_id: int
     format: str
     issuer_id: int | None = None
+    about_user_id: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
