@@ -53,7 +53,9 @@ def test_a_link_shows_exactly_the_chosen_awards_even_private_ones(app: Flask, db
     page = employer.get(path)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "Private welding" in text and "Welding" in text and "Acme application" in text
+    assert "Private welding" in text
+    assert "Welding" in text
+    assert "Acme application" in text
     assert "Not chosen" not in text
     assert page.headers["Cache-Control"] == "no-store"
     # The private award is still private everywhere else.
@@ -64,7 +66,8 @@ def test_a_link_shows_exactly_the_chosen_awards_even_private_ones(app: Flask, db
     mine = client.get("/wallet/share-links").get_data(as_text=True)
     assert "Opened 2 times" in mine
     link = db.scalars(select(ShareLink).where(ShareLink.user_id == user.id)).one()
-    assert link.opens == 2 and link.last_opened_at is not None
+    assert link.opens == 2
+    assert link.last_opened_at is not None
     assert path.removeprefix("/s/") not in link.token_hash
 
 
