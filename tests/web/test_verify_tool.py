@@ -34,7 +34,8 @@ def test_a_pasted_credential_gets_the_full_report_without_an_account(
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Every check passed" in text
-    assert "Robotics" in text and "Test Institute" in text
+    assert "Robotics" in text
+    assert "Test Institute" in text
     for check in ("Format", "Key", "Signature", "Revocation", "Validity"):
         assert check in text
     assert db.scalar(select(func.count(Award.id))) == before
