@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import typing as t
 from dataclasses import dataclass
 
+from sqlalchemy import Select
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -44,24 +47,21 @@ class Owner:
 
 def owner_by_handle(session: Session, handle: str) -> Owner | None:
     """Return the earner with ``handle`` and their pages' fingerprint, in one statement."""
-    return _owner(session, User.handle == handle.lower())
+    return _owner(session, "handle", handle.lower())
 
 
 def owner_of(session: Session, user_id: int) -> Owner:
     """Return the earner ``user_id`` (who exists) and their pages' fingerprint."""
-    owner = _owner(session, User.id == user_id)
+    owner = _owner(session, "id", user_id)
     assert owner is not None
     return owner
 
 
-def _owner(session: Session, where: ColumnElement[bool]) -> Owner | None:
-    """Return the earner matching ``where`` and their pages' fingerprint.
-
-    The fingerprint combines the account's revision with the number of awards, the sum of their
-    revisions (every UPDATE of an award bumps its own) and the newest id, so a change of
-    visibility, a revocation, an accepted, deleted or added award all change it at once.
-    """
-    row = session.execute(
+@functools.cache
+def _owner_statement(by: str) -> Select[t.Any]:
+    """Return the fingerprint query by ``handle`` or ``id`` (built once: it runs on every view)."""
+    column = User.handle if by == "handle" else User.id
+    return (
         select(
             User.id,
             User.handle,
@@ -74,18 +74,28 @@ def _owner(session: Session, where: ColumnElement[bool]) -> Owner | None:
             func.coalesce(func.max(Award.id), 0),
         )
         .outerjoin(Award, Award.user_id == User.id)
-        .where(where)
+        .where(column == bindparam("key"))
         .group_by(User.id)
-    ).first()
+    )
+
+
+def _owner(session: Session, by: str, key: str | int) -> Owner | None:
+    """Return the earner whose ``by`` is ``key`` and their pages' fingerprint.
+
+    The fingerprint combines the account's revision with the number of awards, the sum of their
+    revisions (every UPDATE of an award bumps its own) and the newest id, so a change of
+    visibility, a revocation, an accepted, deleted or added award all change it at once.
+    """
+    row = session.execute(_owner_statement(by), {"key": key}).first()
     if row is None:
         return None
     user_id, found, name, headline, listed, revision, count, total, newest = row
     return Owner(
-        id=user_id,
-        handle=found,
-        display_name=name,
-        headline=headline,
-        listed=listed,
+        id=t.cast("int", user_id),
+        handle=str(found),
+        display_name=str(name),
+        headline=str(headline),
+        listed=bool(listed),
         fingerprint=f"{revision}.{count}.{total}.{newest}",
     )
 
