@@ -58,7 +58,7 @@ def owner_of(session: Session, user_id: int) -> Owner:
 
 
 @functools.cache
-def _owner_statement(by: str) -> Select[t.Any]:
+def _owner_statement(by: str) -> Select[int, str, str, str, bool, int, int, int, int]:
     """Return the fingerprint query by ``handle`` or ``id`` (built once: it runs on every view)."""
     column = User.handle if by == "handle" else User.id
     return (
