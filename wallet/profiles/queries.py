@@ -91,11 +91,11 @@ def _owner(session: Session, by: str, key: str | int) -> Owner | None:
         return None
     user_id, found, name, headline, listed, revision, count, total, newest = row
     return Owner(
-        id=t.cast("int", user_id),
-        handle=str(found),
-        display_name=str(name),
-        headline=str(headline),
-        listed=bool(listed),
+        id=user_id,
+        handle=found,
+        display_name=name,
+        headline=headline,
+        listed=listed,
         fingerprint=f"{revision}.{count}.{total}.{newest}",
     )
 
