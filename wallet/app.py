@@ -24,6 +24,9 @@ from wallet.issuer_api import views as api_views
 from wallet.issuers import member_views as issuer_member_views
 from wallet.issuers import public_views as issuer_public_views
 from wallet.issuers import views as issuer_views
+from wallet.profiles import share_views
+from wallet.profiles import verify_views
+from wallet.profiles import views as profile_views
 from wallet.runtime import Runtime
 from wallet.sharing import views as sharing_views
 from wallet.surveys import earner_views as survey_earner_views
@@ -126,6 +129,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sharing_views.bp)
     app.register_blueprint(survey_views.bp)
     app.register_blueprint(survey_earner_views.bp)
+    app.register_blueprint(profile_views.bp)
+    app.register_blueprint(share_views.bp)
+    app.register_blueprint(verify_views.bp)
 
 
 def _register_issuer_api(app: Flask) -> None:

@@ -11,7 +11,8 @@ data export; ``{issuer_id}`` (``{issuer_public_id}``) an issuer the earner owns,
 ``{batch_id}`` a bulk import of two files; ``{owner_id}`` the earner's own user id;
 ``{upload_id}`` a CSV upload of that achievement; ``{survey_id}`` (``{survey_public_id}``) a
 survey of the issuer asking that achievement's earners (one required question), and
-``{invitation_id}`` the earner's open invitation to it.
+``{invitation_id}`` the earner's open invitation to it; ``{handle}`` the earner's handle;
+``{share_link_id}`` and ``{share_token}`` a share link for employers showing both awards.
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -415,6 +416,31 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "api.list_awards": [Case("GET", "/api/v1/awards", api_only(200))],
     "api.get_award": [Case("GET", "/api/v1/awards/{issued_public_id}", api_only(404))],
+    # Employer pages (issue 7): public profile, skills and their JSON, share links, verify tool.
+    "profiles.profile": [
+        Case("GET", "/@{handle}", everyone(200)),
+        Case("GET", "/@nobody-has-this-handle", everyone(404)),
+    ],
+    "profiles.skills": [Case("GET", "/@{handle}/skills", everyone(200))],
+    "profiles.skills_json": [Case("GET", "/@{handle}/skills.json", everyone(200))],
+    "profiles.presentation": [Case("GET", "/@{handle}/skills/presentation.json", everyone(200))],
+    "profiles.directory": [Case("GET", "/directory?skill=x", everyone(200))],
+    "share_links.index": [
+        Case("GET", "/wallet/share-links", signed_in(200)),
+        Case("POST", "/wallet/share-links", signed_in(400)),
+    ],
+    "share_links.revoke": [
+        Case("GET", "/wallet/share-links/{share_link_id}/revoke", owner_only(200)),
+        Case("POST", "/wallet/share-links/{share_link_id}/revoke", owner_only(302)),
+    ],
+    "share_links.shared": [
+        Case("GET", "/s/{share_token}", everyone(200)),
+        Case("GET", "/s/not-a-token", everyone(404)),
+    ],
+    "verify_tool.verify_credential": [
+        Case("GET", "/verify", everyone(200)),
+        Case("POST", "/verify", everyone(400)),
+    ],
     "api.revoke_award": [
         Case(
             "POST",

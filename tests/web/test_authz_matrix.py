@@ -31,6 +31,7 @@ from wallet.issuer_api import service as api_service
 from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
 from wallet.issuers import service as issuers
+from wallet.profiles import service as profiles
 from wallet.surveys import service as surveys
 from wallet.surveys.models import SurveyInvitation
 
@@ -149,6 +150,13 @@ def test_the_caller_gets_what_the_matrix_says(
     api_client, _secret = api_service.create_client(
         db, owner.id, issuer.id, name="Records", scopes=["awards:read"]
     )
+    share_link, share_token = profiles.create_share_link(
+        db,
+        owner.id,
+        name="Acme",
+        award_ids=[award.id, shared.id],
+        expires_at=utcnow() + dt.timedelta(days=7),
+    )
     client = _client_for(app, db, caller, owner.emails[0].email)
     headers = api_caller(app, db, name="Another").headers if caller == "api_client" else {}
     names = {
@@ -174,6 +182,9 @@ def test_the_caller_gets_what_the_matrix_says(
         "survey_id": survey.id,
         "survey_public_id": survey.public_id,
         "invitation_id": invitation.id,
+        "handle": owner.handle,
+        "share_link_id": share_link.id,
+        "share_token": share_token,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}

@@ -1,5 +1,8 @@
 """Property: through every page, a private award is seen by its owner only, and a revoked award is
-never shown as valid, whatever the earners, awards, visibilities, collections and viewers."""
+never shown as valid, whatever the earners, awards, visibilities, collections and viewers.
+
+The employer pages (profile, skills page, its JSON and the directory, where every earner here is
+listed) show neither a private award nor its skills, to anyone."""
 
 from __future__ import annotations
 
@@ -59,6 +62,8 @@ def _people(app: Flask, db: Session) -> list[tuple[User | None, FlaskClient]]:
         people: list[tuple[User | None, FlaskClient]] = []
         for _ in range(3):
             user = make_user(db)
+            user.listed = True
+            db.commit()
             client = app.test_client()
             sign_in(client, user.emails[0].email, PASSWORD)
             people.append((user, client))
@@ -86,11 +91,14 @@ def test_no_page_shows_a_private_award_to_anyone_but_its_owner(
         owner = people[spec["owner"]][0]
         assert owner is not None
         extra = {"original": PNG + uuid.uuid4().bytes, "original_type": "image/png"}
+        skill = f"Skill {uuid.uuid4().hex}"
         made.append(
             make_award(
                 db,
                 owner,
                 achievement_name=f"Award {uuid.uuid4().hex}",
+                skills=[skill],
+                details={"alignments": [{"name": skill, "url": "", "framework": "", "code": ""}]},
                 visibility=spec["visibility"],
                 acceptance=spec["acceptance"],
                 revoked_at=utcnow() if spec["revoked"] else None,
@@ -114,6 +122,20 @@ def test_no_page_shows_a_private_award_to_anyone_but_its_owner(
 
     for viewer, client in people:
         viewer_id = viewer.id if viewer else None
+        employer_pages = "".join(
+            client.get(path).get_data(as_text=True)
+            for owner, _ in people
+            if owner is not None
+            for path in (
+                f"/@{owner.handle}",
+                f"/@{owner.handle}/skills",
+                f"/@{owner.handle}/skills.json",
+            )
+        ) + "".join(
+            # Searched by the hex part only: the page repeats the search, never the full name.
+            client.get(f"/directory?skill={award.skills[0].name.split()[1]}").get_data(as_text=True)
+            for award in made
+        )
         wallet = client.get("/wallet").get_data(as_text=True) if viewer else ""
         shared_pages = "".join(client.get(link).get_data(as_text=True) for link in links)
         for award in made:
@@ -132,5 +154,11 @@ def test_no_page_shows_a_private_award_to_anyone_but_its_owner(
                 assert image.status_code == 404
                 assert award.achievement_name not in shared_pages
             assert own_page.status_code == (200 if owns else 404 if viewer else 302)
+            if not _visible_to_others(award):
+                assert award.achievement_name not in employer_pages
+                assert award.skills[0].name not in employer_pages
+            elif award.revoked_at is None:
+                assert award.achievement_name in employer_pages
+                assert award.skills[0].name in employer_pages
             if not owns:
                 assert award.achievement_name not in wallet

@@ -85,6 +85,17 @@ class ProfileForm(FlaskForm):  # type: ignore[misc]
             SelectChoice("es", "Español"),
         ],
     )
+    headline = StringField(
+        _l("Headline"),
+        validators=[Length(max=160)],
+        description=_l("One line under your name on your public page, e.g. “Welder, Rotterdam”."),
+    )
+    listed = BooleanField(
+        _l("List me in the talent directory"),
+        description=_l(
+            "Employers can then find you by the skills and issuers of your public badges."
+        ),
+    )
 
 
 class ConfirmPasswordForm(FlaskForm):  # type: ignore[misc]

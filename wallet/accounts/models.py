@@ -8,6 +8,8 @@ from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
+from sqlalchemy import literal_column
 from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -27,6 +29,14 @@ class User(Base):
     handle: Mapped[str] = mapped_column(String(40), unique=True)
     #: The name shown on the earner's pages.
     display_name: Mapped[str] = mapped_column(String(120))
+    #: One line under the name on the public profile ("Welder, Rotterdam"); empty by default.
+    headline: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    #: Whether the earner chose to be found in the talent directory (off until they opt in).
+    listed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Bumped by every UPDATE of the row: part of the fingerprint of the earner's cached pages.
+    revision: Mapped[int] = mapped_column(
+        default=1, server_default="1", onupdate=literal_column("revision + 1")
+    )
     #: argon2id hash of the password.
     password_hash: Mapped[str] = mapped_column(String(255))
     #: Preferred interface language (``en``, ``es``); empty means "from the browser".

@@ -317,9 +317,19 @@ def remove_email(session: Session, user_id: int, email_id: int) -> None:
 
 
 def update_profile(
-    session: Session, user_id: int, *, display_name: str, handle: str, locale: str | None
+    session: Session,
+    user_id: int,
+    *,
+    display_name: str,
+    handle: str,
+    locale: str | None,
+    headline: str | None = None,
+    listed: bool | None = None,
 ) -> User:
-    """Change the earner's name, public handle and interface language."""
+    """Change the earner's name, public handle, language, headline and directory listing.
+
+    ``headline`` and ``listed`` left None are unchanged.
+    """
     user = _user(session, user_id)
     display_name = display_name.strip()
     handle = handle.strip().lower()
@@ -337,6 +347,10 @@ def update_profile(
     user.display_name = display_name[:120]
     user.handle = handle
     user.locale = locale or None
+    if headline is not None:
+        user.headline = " ".join(headline.split())[:160]
+    if listed is not None:
+        user.listed = listed
     try:
         session.commit()
     except IntegrityError as error:  # someone took the handle a moment ago

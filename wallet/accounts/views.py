@@ -188,6 +188,8 @@ def _settings_page(status: int = 200, **overrides: FlaskForm) -> tuple[str, int]
             display_name=user.display_name,
             handle=user.handle,
             locale=user.locale or "",
+            headline=user.headline,
+            listed=user.listed,
         ),
         "password_form": forms.ChangePasswordForm(formdata=None),
         "email_form": forms.EmailForm(formdata=None),
@@ -220,6 +222,8 @@ def update_profile() -> Page:
                 display_name=form.display_name.data,
                 handle=form.handle.data,
                 locale=form.locale.data or None,
+                headline=form.headline.data or "",
+                listed=bool(form.listed.data),
             )
         except errors.WalletError as error:
             _show_error(form, error)

@@ -150,12 +150,17 @@ def presented(item: Item) -> dict[str, t.Any] | None:
     Baked images contribute the credential read from the image. An original that is a web
     address is left out: the export never fetches anything.
     """
-    if item.format not in VC_FORMATS:
+    return presented_original(item.original, item.original_type, item.format)
+
+
+def presented_original(original: bytes, original_type: str, format: str) -> dict[str, t.Any] | None:
+    """Return an original credential as it goes into a presentation, or None when it does not."""
+    if format not in VC_FORMATS:
         return None
     try:
-        text: bytes | str = item.original
-        if item.original_type in ("image/png", "image/svg+xml"):
-            text = baking.extract(item.original).text
+        text: bytes | str = original
+        if original_type in ("image/png", "image/svg+xml"):
+            text = baking.extract(original).text
         detected = formats.detect(text)
     except Invalid:
         return None

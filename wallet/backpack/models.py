@@ -14,6 +14,7 @@ from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import false
+from sqlalchemy import literal_column
 from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -79,6 +80,11 @@ class Award(Base):
     #: The earner's own note: never shown to anyone else.
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Bumped by every UPDATE of the row (visibility, acceptance, a re-check, a revocation): with
+    #: the number of awards and the newest id, the fingerprint of the earner's cached pages.
+    revision: Mapped[int] = mapped_column(
+        default=1, server_default="1", onupdate=literal_column("revision + 1")
+    )
 
     tags: Mapped[list[AwardTag]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="AwardTag.id"

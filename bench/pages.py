@@ -1,0 +1,217 @@
+"""Public page throughput under gunicorn: the skills page and a public award page against a bare
+Flask "hello" app served with the same settings. Prints requests per second and the ratios
+(issue 7 target: skills page >= 0.5 of hello).
+
+Run: .venv/bin/python bench/pages.py   (about a minute; loopback only, a throwaway SQLite
+database and embedded Redis in a temp folder)
+
+Each app runs in its own gunicorn (``gthread``, the worker settings of ``wallet run``, no access
+log) and is driven by client *processes* on keep-alive connections, so the client's GIL does not
+cap the figure. The skills page is measured as employers meet it: anonymous, so from the Redis
+page cache after the first request (the cache is keyed by a fingerprint of the data, so what is
+measured is the real path: one SQL statement to find the earner and the fingerprint, one Redis
+read). The award page has no cache. The machine is shared: compare ratios, not figures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import http.client
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import typing as t
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+#: gunicorn settings shared by every app measured (those of ``wallet run`` but the log).
+GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "8", "--timeout", "60"]
+#: Awards the earner holds (public, with skills from 5 issuers and 2 frameworks).
+AWARDS = 200
+CLIENTS = 4
+SECONDS = 8.0
+
+HELLO = """
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/")
+def hello():
+    return "Hello, World!"
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def seed(env: dict[str, str]) -> tuple[str, str]:
+    """Create the schema and an earner with ``AWARDS`` public awards; return (handle, public id)."""
+    from wallet import migrate
+    from wallet.accounts.models import User
+    from wallet.backpack.models import Award
+    from wallet.backpack.models import AwardSkill
+    from wallet.config import Config
+    from wallet.runtime import Runtime
+
+    runtime = Runtime.build(Config.from_env(env))
+    migrate.upgrade(runtime.db)
+    with runtime.db.session() as session:
+        user = User(handle="bench-earner", display_name="Bench Earner", password_hash="x")  # noqa: S106 (never signs in)
+        session.add(user)
+        session.flush()
+        for number in range(AWARDS):
+            name = f"Skill {number % 25}"
+            alignment = {
+                "name": name,
+                "url": "",
+                "framework": ("ESCO", "O*NET")[number % 2],
+                "code": str(number % 25),
+                "description": "",
+            }
+            award = Award(
+                user_id=user.id,
+                original=b"{}",
+                original_type="application/json",
+                format="ob3-credential",
+                credential_id=f"urn:uuid:bench-{number}",
+                issuer_name=f"Issuer {number % 5}",
+                achievement_name=f"Achievement {number}",
+                achievement_type=("Course", "Certification")[number % 2],
+                issued_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=number),
+                verification_status="valid",
+                verification={
+                    "status": "valid",
+                    "checks": [{"name": "signature", "status": "pass"}],
+                },
+                visibility="public",
+                details={"alignments": [alignment], "evidence": []},
+            )
+            award.skills = [AwardSkill(name=name, normalized=name.lower())]
+            session.add(award)
+        session.commit()
+        public_id = session.query(Award.public_id).order_by(Award.id).limit(1).scalar()
+    runtime.redis.close()
+    runtime.db.dispose()
+    return "bench-earner", str(public_id)
+
+
+@contextlib.contextmanager
+def gunicorn(app: str, folder: Path, env: dict[str, str]) -> t.Iterator[int]:
+    """Serve ``app`` (``module:name`` in ``folder``) with ``GUNICORN``; yield its port."""
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+        [sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"127.0.0.1:{port}"]
+        + ["--chdir", str(folder), app],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(os.environ.get("BENCH_LOG", os.devnull), "a"),  # noqa: SIM115
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            time.sleep(0.2)
+        else:
+            raise SystemExit(f"gunicorn serving {app} did not start")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def _client(port: int, path: str, seconds: float, results: t.Any) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    done, bad, first_bad = 0, 0, ""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        if response.status == 200:
+            done += 1
+        else:
+            bad += 1
+            first_bad = first_bad or f"{response.status} {response.reason}"
+    results.put((done, bad, first_bad))
+
+
+def rate(port: int, path: str, seconds: float = SECONDS) -> float:
+    """Return successful requests per second on ``path`` from ``CLIENTS`` client processes."""
+    _client(port, path, 0.5, multiprocessing.Queue())  # warm-up: caches, imports, connections
+    results: t.Any = multiprocessing.Queue()
+    clients = [
+        multiprocessing.Process(target=_client, args=(port, path, seconds, results))
+        for _ in range(CLIENTS)
+    ]
+    for process in clients:
+        process.start()
+    totals = [results.get() for _ in clients]
+    for process in clients:
+        process.join()
+    if any(bad for _, bad, _ in totals):
+        raise SystemExit(f"{path} answered errors: {totals}")
+    return sum(done for done, _, _ in totals) / seconds
+
+
+def main() -> None:
+    """Seed, serve each app in turn, measure and print the table."""
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        (base / "hello.py").write_text(HELLO)
+        env = {
+            **os.environ,
+            "WALLET_INSTANCE_PATH": str(base / "instance"),
+            "DATABASE_URL": f"sqlite:///{base / 'wallet.db'}",
+            "PYTHONPATH": str(ROOT),
+        }
+        env.pop("REDIS_URL", None)
+        handle, public_id = seed(env)
+        figures: dict[str, float] = {}
+        with gunicorn("hello:app", base, env) as port:
+            figures["hello"] = rate(port, "/")
+        with gunicorn("wsgi:app", ROOT, env) as port:
+            figures["skills"] = rate(port, f"/@{handle}/skills")
+            figures["award"] = rate(port, f"/a/{public_id}")
+            figures["skills (filtered)"] = rate(port, f"/@{handle}/skills?issuer=Issuer+3")
+
+    hello = figures["hello"]
+    rows = [
+        ("bare Flask hello", f"{hello:,.0f}/s", "1.00", "-"),
+        (
+            f"skills page /@handle/skills ({AWARDS} awards)",
+            f"{figures['skills']:,.0f}/s",
+            f"{figures['skills'] / hello:.2f}",
+            ">= 0.50",
+        ),
+        (
+            "skills page, filtered by issuer",
+            f"{figures['skills (filtered)']:,.0f}/s",
+            f"{figures['skills (filtered)'] / hello:.2f}",
+            "-",
+        ),
+        (
+            "public award page /a/<public_id>",
+            f"{figures['award']:,.0f}/s",
+            f"{figures['award'] / hello:.2f}",
+            "-",
+        ),
+    ]
+    width = max(len(name) for name, *_ in rows)
+    print(f"{'page'.ljust(width)}  {'requests':<12}  {'of hello':<8}  target")
+    for name, figure, ratio, target in rows:
+        print(f"{name.ljust(width)}  {figure:<12}  {ratio:<8}  {target}")
+
+
+if __name__ == "__main__":
+    main()

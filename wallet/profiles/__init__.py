@@ -1,0 +1,1 @@
+"""Employer-facing pages: public profiles, verified skills, share links, directory, verify tool."""
