@@ -21,6 +21,7 @@ from wallet.issuer_api import oauth
 from wallet.issuer_api import oauth_views
 from wallet.issuer_api import survey_views as api_survey_views
 from wallet.issuer_api import views as api_views
+from wallet.issuers import claim_views
 from wallet.issuers import member_views as issuer_member_views
 from wallet.issuers import public_views as issuer_public_views
 from wallet.issuers import views as issuer_views
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(issuer_views.bp)
     app.register_blueprint(issuer_member_views.bp)
     app.register_blueprint(issuer_public_views.bp)
+    app.register_blueprint(claim_views.bp)
     app.register_blueprint(sharing_views.bp)
     app.register_blueprint(survey_views.bp)
     app.register_blueprint(survey_earner_views.bp)

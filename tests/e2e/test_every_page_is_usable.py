@@ -24,9 +24,11 @@ if t.TYPE_CHECKING:
 
     from playwright.sync_api import Page
 
+    from wallet.config import Config
+
 
 def test_the_remaining_pages_fit_a_phone_and_pass_axe(
-    page: Page, live_server: str, e2e_database_url: str, tmp_path: Path
+    page: Page, live_server: str, e2e_database_url: str, tmp_path: Path, base_config: Config
 ) -> None:
     email = f"owner-{uuid.uuid4().hex[:8]}@example.org"
     keys = config_for_tests(tmp_path).data_keys
@@ -57,6 +59,17 @@ def test_the_remaining_pages_fit_a_phone_and_pass_axe(
             base_url=live_server,
             data_keys=keys,
         )
+        by_phone = awarding.award(
+            session,
+            owner.id,
+            issuer.id,
+            achievement.id,
+            phone="+15550100200",
+            base_url=live_server,
+            data_keys=keys,
+        )
+        claim = awarding.claim_url(base_config.secret_key, live_server, by_phone)
+        assert claim is not None
         members.invite(
             session, owner.id, issuer.id, email=email, role="admin", base_url=live_server
         )
@@ -87,6 +100,7 @@ def test_the_remaining_pages_fit_a_phone_and_pass_axe(
         (f"/issuers/{issuer_id}/clients", "Registrar"),
         ("/api/v1/docs", "awards"),
         (join, "Join Dock School"),
+        (claim.removeprefix(live_server), "Dock School awarded you “Knots”"),
     ):
         response = page.goto(f"{live_server}{path}")
         assert response is not None

@@ -271,6 +271,10 @@ MATRIX: dict[str, list[Case]] = {
         Case("GET", "/issuers/{issuer_id}/awards/{issued_public_id}/revoke", owner_only(200)),
         Case("POST", "/issuers/{issuer_id}/awards/{issued_public_id}/revoke", owner_only(400)),
     ],
+    "claims.claim": [
+        Case("GET", "/claim/not-a-real-link", signed_in(404)),
+        Case("POST", "/claim/not-a-real-link", signed_in(404)),
+    ],
     "issuers.expire": [
         Case("GET", "/issuers/{issuer_id}/awards/{issued_public_id}/expire", owner_only(200)),
         Case(

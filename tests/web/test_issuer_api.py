@@ -251,9 +251,44 @@ def test_an_award_is_expired_and_replaced_through_the_api(
         headers=caller.headers,
     )
     assert replaced.status_code == 201, replaced.json
-    assert replaced.json["recipient"] == {"email": "bo@example.net", "name": "Bo"}
+    assert replaced.json["recipient"]["email"] == "bo@example.net"
+    assert replaced.json["recipient"]["name"] == "Bo"
     old = client.get(f"/api/v1/awards/{second['id']}", headers=caller.headers).json
     assert old["status"] == "revoked"
     assert old["replaced_by"] == replaced.json["id"]
     again = client.post(f"/api/v1/awards/{second['id']}/replace", json={}, headers=caller.headers)
     assert again.status_code == 409
+
+
+def test_an_award_to_a_web_address_comes_back_with_its_claim_link(
+    app: Flask, db: Session, client: FlaskClient
+) -> None:
+    caller = api_caller(app, db)
+    achievement = _achievement(client, caller)
+    body = {"achievement_id": achievement["id"], "recipient": {"url": "https://ana.example/me"}}
+    made = client.post("/api/v1/awards", json=body, headers=caller.headers)
+    assert made.status_code == 201, made.json
+    assert made.json["recipient"]["type"] == "url"
+    assert made.json["recipient"]["url"] == "https://ana.example/me"
+    assert made.json["claim_url"].startswith("http://localhost/claim/")
+    both = {
+        "achievement_id": achievement["id"],
+        "recipient": {"email": "a@b.example", "phone": "+15550100200"},
+    }
+    refused = client.post("/api/v1/awards", json=both, headers=caller.headers)
+    assert refused.status_code == 422
+    batch = client.post(
+        "/api/v1/awards/batch",
+        json={
+            "items": [
+                {"achievement_id": achievement["id"], "recipient": {"phone": "+15550100200"}},
+                {"achievement_id": achievement["id"], "recipient": {"email": "bo@example.org"}},
+            ]
+        },
+        headers=caller.headers,
+    )
+    assert batch.json["created"] == 2, batch.json
+    first, second = (r["award"] for r in batch.json["results"])
+    assert first["recipient"]["phone"] == "+15550100200"
+    assert first["claim_url"] is not None
+    assert second["claim_url"] is None

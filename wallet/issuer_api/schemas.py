@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import StringConstraints
+from pydantic import model_validator
 
 #: OB 3.0 ``achievementType`` values the API accepts.
 AchievementType = t.Literal[
@@ -88,12 +89,40 @@ class AchievementUpdate(_In):
 
 
 class Recipient(_In):
-    """Who receives an award: their email address (never published) and name."""
+    """Who receives an award: exactly one of their email address, web address or phone number
+    (never published, only hashed), and their name. Only an email recipient is matched to a
+    wallet; a web address or phone number gets a ``claim_url`` to pass on."""
 
-    email: t.Annotated[
-        str, StringConstraints(min_length=3, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")
-    ]
+    email: (
+        t.Annotated[
+            str,
+            StringConstraints(min_length=3, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$"),
+        ]
+        | None
+    ) = None
+    url: (
+        t.Annotated[
+            str, StringConstraints(min_length=8, max_length=320, pattern=r"^https?://[^\s\x00]+$")
+        ]
+        | None
+    ) = None
+    phone: t.Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{7,14}$")] | None = None
     name: text(200) = ""  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Recipient:
+        if sum(value is not None for value in (self.email, self.url, self.phone)) != 1:
+            raise ValueError("give exactly one of email, url and phone")
+        return self
+
+    @property
+    def kind_and_identifier(self) -> tuple[str, str]:
+        """Return which identifier was given, and its value."""
+        for kind in ("email", "url", "phone"):
+            value = getattr(self, kind)
+            if value is not None:
+                return kind, value
+        raise AssertionError("validated to hold one")
 
 
 class AwardCreate(_In):
@@ -217,9 +246,12 @@ class AchievementList(BaseModel):
 
 
 class RecipientOut(BaseModel):
-    """Who received the award."""
+    """Who received the award (one of ``email``, ``url``, ``phone``, as folded for matching)."""
 
-    email: str
+    type: t.Literal["email", "url", "phone"]
+    email: str | None = None
+    url: str | None = None
+    phone: str | None = None
     name: str
 
 
@@ -244,6 +276,8 @@ class AwardOut(BaseModel):
     revocation_reason: str
     #: The award that replaced this one, if it was replaced.
     replaced_by: str | None = None
+    #: For a web address or phone number: the link to give the earner, to claim the award.
+    claim_url: str | None = None
     links: AwardLinks
 
 

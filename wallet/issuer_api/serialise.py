@@ -7,6 +7,7 @@ import typing as t
 from wallet.db import utcnow
 from wallet.issuer_api import schemas
 from wallet.issuer_api.operations import _urls
+from wallet.issuers import awarding
 from wallet.issuers.awarding import Awarded
 from wallet.issuers.models import Achievement
 from wallet.issuers.models import IssuedAward
@@ -59,8 +60,12 @@ def _award_model(issued: IssuedAward | Awarded) -> schemas.AwardOut:
     return schemas.AwardOut(
         id=issued.public_id,
         achievement_id=issued.achievement.public_id,
-        recipient=schemas.RecipientOut(
-            email=issued.recipient_normalized, name=issued.recipient_name
+        recipient=schemas.RecipientOut.model_validate(
+            {
+                "type": issued.recipient_type,
+                issued.recipient_type: issued.recipient_normalized,
+                "name": issued.recipient_name,
+            }
         ),
         status=state,
         issued_at=issued.issued_at,
@@ -68,6 +73,7 @@ def _award_model(issued: IssuedAward | Awarded) -> schemas.AwardOut:
         revoked_at=issued.revoked_at,
         revocation_reason=issued.revocation_reason,
         replaced_by=getattr(issued, "replaced_by_public_id", None),
+        claim_url=awarding.claim_url(context.config().secret_key, urls.base, issued),
         links=schemas.AwardLinks(
             assertion=urls.assertion(issued),
             credential=urls.credential(issued),

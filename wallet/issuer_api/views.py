@@ -217,7 +217,7 @@ def create_award(body: schemas.AwardCreate) -> Result:
         None,
         _issuer_id(),
         achievement.id,
-        email=body.recipient.email,
+        **{body.recipient.kind_and_identifier[0]: body.recipient.kind_and_identifier[1]},
         name=body.recipient.name,
         base_url=context.config().base_url,
         data_keys=context.config().data_keys,
@@ -274,7 +274,7 @@ def create_award_batch(body: schemas.AwardBatch) -> Result:
                 index,
                 awarding.BatchItem(
                     item.achievement_id,
-                    item.recipient.email,
+                    *item.recipient.kind_and_identifier,
                     item.recipient.name,
                     f"{ref}#{index}" if ref else None,
                 ),
@@ -447,7 +447,11 @@ def replace_award(award_id: str, body: schemas.Replacement) -> Result:
         None,
         _issuer_id(),
         award_id,
-        email=body.recipient.email if body.recipient else None,
+        **(
+            {body.recipient.kind_and_identifier[0]: body.recipient.kind_and_identifier[1]}
+            if body.recipient
+            else {}
+        ),
         name=body.recipient.name if body.recipient else None,
         base_url=context.config().base_url,
         data_keys=context.config().data_keys,

@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from itsdangerous import BadSignature
+from itsdangerous import URLSafeSerializer
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -33,6 +35,7 @@ from wallet.events.catalog import AwardUpdated
 from wallet.issuers import documents
 from wallet.issuers import messages
 from wallet.issuers import pictures
+from wallet.issuers import recipients
 from wallet.issuers import signing
 from wallet.issuers.batch_signing import BatchSigner
 from wallet.issuers.governance import Action
@@ -61,13 +64,16 @@ def award(
     issuer_id: int,
     achievement_id: int,
     *,
-    email: str,
+    email: str = "",
+    url: str = "",
+    phone: str = "",
     name: str = "",
     base_url: str,
     data_keys: tuple[str, ...],
     idempotency_key: str | None = None,
 ) -> IssuedAward:
-    """Award an achievement to an email address: sign its OB 3.0 credential, publish both forms.
+    """Award an achievement to an email address, a web address or a phone number (give one):
+    sign its OB 3.0 credential, publish both forms.
 
     ``actor_id`` is the member awarding (checked for the ``award`` right); the API passes None
     after checking its client's scope. Delivery to the earner's wallet (or a claim mail) follows
@@ -85,7 +91,7 @@ def award(
         actor_id,
         issuer,
         achievement,
-        email=email,
+        recipient=_one_recipient(email, url, phone),
         name=name,
         base_url=base_url,
         data_keys=data_keys,
@@ -95,22 +101,35 @@ def award(
     return issued
 
 
+def _one_recipient(email: str, url: str, phone: str) -> tuple[str, str]:
+    """Return the (kind, folded identifier) of the one recipient given."""
+    given = [
+        (kind, value)
+        for kind, value in (("email", email), ("url", url), ("phone", phone))
+        if value.strip()
+    ]
+    if len(given) != 1:
+        raise errors.Invalid(
+            _("Give one of the earner's email address, web address or phone number.")
+        )
+    return recipients.normalize(*given[0])
+
+
 def _issue(
     session: Session,
     actor_id: int | None,
     issuer: Issuer,
     achievement: Achievement,
     *,
-    email: str,
+    recipient: tuple[str, str],
     name: str,
     base_url: str,
     data_keys: tuple[str, ...],
     idempotency_key: str | None = None,
 ) -> IssuedAward:
-    """Make, sign and record one award in the caller's transaction."""
-    recipient = normalize_email(email)
-    if "@" not in recipient or len(recipient) > 320:
-        raise errors.Invalid(_("Enter the earner's email address."))
+    """Make, sign and record one award in the caller's transaction (``recipient``: the kind and
+    the folded identifier, from ``recipients.normalize``)."""
+    kind, identifier = recipient
     status = session.scalar(
         select(StatusList).where(StatusList.issuer_id == issuer.id).with_for_update()
     )
@@ -121,7 +140,8 @@ def _issue(
     issued = IssuedAward(
         issuer_id=issuer.id,
         achievement_id=achievement.id,
-        recipient_normalized=recipient,
+        recipient_type=kind,
+        recipient_normalized=identifier,
         recipient_name=name.strip()[:200],
         salt=secrets.token_hex(8),
         issued_at=now,
@@ -137,7 +157,7 @@ def _issue(
     session.add(issued)
     session.flush()
     _sign(issued, achievement, issuer, base_url, data_keys, now)
-    audit(session, issuer, actor_id, "award.created", award=issued.public_id, to=recipient)
+    audit(session, issuer, actor_id, "award.created", award=issued.public_id, to=identifier)
     outbox.record(session, AwardCreated(issued_award_id=issued.id, issuer_id=issuer.id))
     return issued
 
@@ -245,7 +265,9 @@ def replace(
     issuer_id: int,
     public_id: str,
     *,
-    email: str | None = None,
+    email: str = "",
+    url: str = "",
+    phone: str = "",
     name: str | None = None,
     base_url: str,
     data_keys: tuple[str, ...],
@@ -263,7 +285,9 @@ def replace(
         actor_id,
         issuer,
         achievement,
-        email=email or old.recipient_normalized,
+        recipient=_one_recipient(email, url, phone)
+        if email or url or phone
+        else (old.recipient_type, old.recipient_normalized),
         name=old.recipient_name if name is None else name,
         base_url=base_url,
         data_keys=data_keys,
@@ -291,8 +315,8 @@ def deliver(
     award is delivered for the first time and nobody holds the address.
     """
     issued = session.get(IssuedAward, issued_award_id)
-    if issued is None or issued.revoked_at is not None:
-        return None
+    if issued is None or issued.revoked_at is not None or issued.recipient_type != "email":
+        return None  # a web address or phone number is reached through its claim link
     earner = user_with_verified_email(session, issued.recipient_normalized)
     urls = documents.Urls(base_url)
     if earner is None:
@@ -311,9 +335,16 @@ def deliver(
         )
         session.commit()
         return None
+    return _put_in_wallet(session, issued, earner.id, urls, fetch)
+
+
+def _put_in_wallet(
+    session: Session, issued: IssuedAward, user_id: int, urls: documents.Urls, fetch: Fetch
+) -> Award:
+    """Add the award to the earner's wallet as pending (once), verified for its recipient."""
     credential_id = urls.credential(issued)
     held = session.scalar(
-        select(Award).where(Award.user_id == earner.id, Award.credential_id == credential_id)
+        select(Award).where(Award.user_id == user_id, Award.credential_id == credential_id)
     )
     if held is not None:
         return held
@@ -322,7 +353,7 @@ def deliver(
     achievement = issued.achievement
     return backpack.add_award(
         session,
-        earner.id,
+        user_id,
         original=original,
         original_type="application/json",
         report=report,
@@ -338,11 +369,55 @@ def _original(issued: IssuedAward) -> bytes:
     return json.dumps(issued.credential, indent=2, ensure_ascii=False).encode()
 
 
+CLAIM_PATH = "/claim/"
+_CLAIM_SALT = "issued-award-claim"
+
+
+def claim_url(secret: str, base_url: str, issued: documents.AwardFacts) -> str | None:
+    """Return the claim link of an award to a web address or phone number (None for email: an
+    earner proves an address by verifying it). Signed, so nothing secret is stored."""
+    if issued.recipient_type == "email":
+        return None
+    token = URLSafeSerializer(secret, salt=_CLAIM_SALT).dumps(issued.public_id)
+    return f"{base_url.rstrip('/')}{CLAIM_PATH}{token}"
+
+
+def award_by_claim(session: Session, secret: str, token: str) -> IssuedAward:
+    """Return the award a claim link names, or raise ``NotFound`` (bad link, or revoked)."""
+    gone = errors.NotFound(_("This claim link does not work, or its badge was revoked."))
+    try:
+        public_id = URLSafeSerializer(secret, salt=_CLAIM_SALT).loads(token)
+    except BadSignature:
+        raise gone from None
+    issued = session.scalar(select(IssuedAward).where(IssuedAward.public_id == str(public_id)))
+    if issued is None or issued.revoked_at is not None or issued.recipient_type == "email":
+        raise gone
+    return issued
+
+
+def claim(
+    session: Session, secret: str, token: str, user_id: int, *, base_url: str, fetch: Fetch
+) -> Award:
+    """Put the award a claim link names in the signed-in earner's wallet, as pending.
+
+    Holding the link is the proof: the issuer gave it to the person at that web address or phone
+    number. A link works for one wallet; opening it again from that wallet is harmless."""
+    issued = award_by_claim(session, secret, token)
+    urls = documents.Urls(base_url)
+    holder = session.scalar(
+        select(Award.user_id).where(Award.credential_id == urls.credential(issued))
+    )
+    if holder is not None and holder != user_id:
+        raise errors.Conflict(_("Someone has already claimed this badge."))
+    return _put_in_wallet(session, issued, user_id, urls, fetch)
+
+
 def claim_for(session: Session, email: str, *, base_url: str, fetch: Fetch) -> int:
     """Deliver every award issued to a just-verified address; return how many reached the wallet."""
     ids = list(
         session.scalars(
             select(IssuedAward.id).where(
+                IssuedAward.recipient_type == "email",
                 IssuedAward.recipient_normalized == normalize_email(email),
                 IssuedAward.revoked_at.is_(None),
             )
@@ -465,7 +540,9 @@ class BatchItem(t.NamedTuple):
     """One award of a batch: the achievement's public id and the recipient."""
 
     achievement_public_id: str
-    email: str
+    #: ``email``, ``url`` or ``phone``, and the identifier as given.
+    kind: str
+    identifier: str
     name: str
     #: Idempotency key of this item (so a retried batch finds what it already awarded).
     key: str | None = None
@@ -507,12 +584,13 @@ def award_batch(
     rows: list[dict[str, t.Any]] = []
     for item in items:
         achievement = achievements.get(item.achievement_public_id)
-        recipient = normalize_email(item.email)
         if achievement is None:
             outcomes.append(errors.NotFound(_("This achievement does not exist.")))
             continue
-        if "@" not in recipient or len(recipient) > 320:
-            outcomes.append(errors.Invalid(_("Enter the earner's email address.")))
+        try:
+            kind, recipient = recipients.normalize(item.kind, item.identifier)
+        except errors.Invalid as error:
+            outcomes.append(error)
             continue
         if status.next_index >= documents.STATUS_LIST_BITS:
             outcomes.append(errors.Conflict(_("This issuer's status list is full.")))
@@ -521,6 +599,7 @@ def award_batch(
             public_id=uuid.uuid4().hex,
             issuer=issuer,
             achievement=achievement,
+            recipient_type=kind,
             recipient_normalized=recipient,
             recipient_name=item.name.strip()[:200],
             salt=secrets.token_hex(8),

@@ -28,6 +28,10 @@ if t.TYPE_CHECKING:
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+#: What each kind of recipient is called in an OB 2.0 ``recipient.type`` and an OB 3.0
+#: ``identityType``.
+OB2_RECIPIENT_TYPE = {"email": "email", "url": "url", "phone": "telephone"}
+OB3_IDENTITY_TYPE = {"email": "emailAddress", "url": "url", "phone": "phoneNumber"}
 #: Entries in a status list: the spec's minimum, so one award cannot be told from the list size.
 STATUS_LIST_BITS = 131_072
 
@@ -159,7 +163,7 @@ def ob2_assertion(urls: Urls, award: IssuedAward) -> dict[str, t.Any]:
         "type": "Assertion",
         "id": urls.assertion(award),
         "recipient": {
-            "type": "email",
+            "type": OB2_RECIPIENT_TYPE.get(award.recipient_type, "email"),
             "hashed": True,
             "salt": award.salt,
             "identity": hashed_identity(award.recipient_normalized, award.salt),
@@ -248,7 +252,7 @@ def unsigned_credential(
             "identifier": [
                 {
                     "type": "IdentityObject",
-                    "identityType": "emailAddress",
+                    "identityType": OB3_IDENTITY_TYPE.get(award.recipient_type, "emailAddress"),
                     "hashed": True,
                     "identityHash": hashed_identity(award.recipient_normalized, award.salt),
                     "salt": award.salt,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing as t
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -10,6 +12,7 @@ from wtforms import EmailField
 from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms import StringField
+from wtforms import TelField
 from wtforms import TextAreaField
 from wtforms import URLField
 from wtforms.fields.choices import SelectChoice
@@ -77,12 +80,34 @@ class AchievementForm(FlaskForm):  # type: ignore[misc]
 
 
 class AwardForm(FlaskForm):  # type: ignore[misc]
-    """Award an achievement to one person."""
+    """Award an achievement to one person: by email, or by web address or phone number."""
 
     email = EmailField(
-        _l("Earner's email"), validators=[DataRequired(), Email(check_deliverability=False)]
+        _l("Earner's email"), validators=[Optional(), Email(check_deliverability=False)]
+    )
+    url = URLField(
+        _l("Or their web address"),
+        validators=[Optional(), Length(max=320)],
+        description=_l("For example their portfolio or profile page."),
+    )
+    phone = TelField(
+        _l("Or their phone number"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("In international form, such as +44 20 7946 0958."),
     )
     name = StringField(_l("Earner's name"), validators=[Optional(), Length(max=200)])
+
+    def validate(self, extra_validators: t.Any = None) -> bool:
+        """Check the fields, then that exactly one way to reach the earner was given."""
+        if not super().validate(extra_validators):
+            return False
+        if sum(bool((f.data or "").strip()) for f in (self.email, self.url, self.phone)) != 1:
+            self.email.errors = [
+                *self.email.errors,
+                _l("Give one of their email address, web address or phone number."),
+            ]
+            return False
+        return True
 
 
 class RevokeForm(FlaskForm):  # type: ignore[misc]
@@ -105,13 +130,12 @@ class ExpireForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class ReplaceForm(FlaskForm):  # type: ignore[misc]
-    """Replace an award with a corrected one."""
+class ReplaceForm(AwardForm):
+    """Replace an award with a corrected one (the same fields as awarding)."""
 
-    email = EmailField(
-        _l("Earner's email"), validators=[DataRequired(), Email(check_deliverability=False)]
-    )
-    name = StringField(_l("Earner's name"), validators=[Optional(), Length(max=200)])
+
+class ClaimForm(FlaskForm):  # type: ignore[misc]
+    """Add an award a claim link names to the signed-in earner's wallet (CSRF only)."""
 
 
 class InviteForm(FlaskForm):  # type: ignore[misc]

@@ -31,6 +31,17 @@ from wallet.web.auth import login_required
 
 bp = Blueprint("issuers", __name__)
 
+
+@bp.context_processor
+def _claim_links() -> dict[str, t.Any]:
+    """Let award lists show the claim link of awards to a web address or phone number."""
+
+    def claim_url(award: t.Any) -> str | None:
+        return awarding.claim_url(context.config().secret_key, context.config().base_url, award)
+
+    return {"claim_url": claim_url}
+
+
 #: How each member role is named.
 ROLE_NAMES = {
     "owner": _l("owner"),
@@ -185,12 +196,14 @@ def achievement(issuer_id: int, achievement_id: int) -> Page:
     form = forms.AwardForm()
     if form.validate_on_submit():
         try:
-            awarding.award(
+            issued = awarding.award(
                 session,
                 _user_id(),
                 issuer.id,
                 item.id,
                 email=form.email.data or "",
+                url=form.url.data or "",
+                phone=form.phone.data or "",
                 name=form.name.data or "",
                 base_url=context.config().base_url,
                 data_keys=context.config().data_keys,
@@ -198,10 +211,27 @@ def achievement(issuer_id: int, achievement_id: int) -> Page:
         except errors.Invalid as error:
             form.email.errors = [*form.email.errors, error.message]
         else:
-            flash(
-                _("Awarded to %(email)s: it is on its way to their wallet.", email=form.email.data),
-                "success",
+            link = awarding.claim_url(
+                context.config().secret_key, context.config().base_url, issued
             )
+            if link is None:
+                flash(
+                    _(
+                        "Awarded to %(email)s: it is on its way to their wallet.",
+                        email=issued.recipient_normalized,
+                    ),
+                    "success",
+                )
+            else:
+                flash(
+                    _(
+                        "Awarded to %(who)s. Give them this link to add it to their wallet: "
+                        "%(link)s",
+                        who=issued.recipient_normalized,
+                        link=link,
+                    ),
+                    "success",
+                )
             return redirect(
                 url_for("issuers.achievement", issuer_id=issuer.id, achievement_id=item.id)
             )
@@ -274,7 +304,7 @@ def replace(issuer_id: int, public_id: str) -> Page:
     form = forms.ReplaceForm(
         data=None
         if request.method == "POST"
-        else {"email": award.recipient_normalized, "name": award.recipient_name}
+        else {award.recipient_type: award.recipient_normalized, "name": award.recipient_name}
     )
     if form.validate_on_submit():
         try:
