@@ -73,7 +73,9 @@ def _award_model(issued: IssuedAward | Awarded) -> schemas.AwardOut:
         revoked_at=issued.revoked_at,
         revocation_reason=issued.revocation_reason,
         replaced_by=getattr(issued, "replaced_by_public_id", None),
-        claim_url=awarding.claim_url(context.config().secret_key, urls.base, issued),
+        claim_url=None
+        if issued.recipient_type == "email"
+        else awarding.claim_url(context.config().secret_key, urls.base, issued),
         links=schemas.AwardLinks(
             assertion=urls.assertion(issued),
             credential=urls.credential(issued),
