@@ -25,6 +25,7 @@ from wallet.issuers import member_views as issuer_member_views
 from wallet.issuers import public_views as issuer_public_views
 from wallet.issuers import views as issuer_views
 from wallet.runtime import Runtime
+from wallet.sharing import linkedin_views
 from wallet.sharing import views as sharing_views
 from wallet.surveys import earner_views as survey_earner_views
 from wallet.surveys import views as survey_views
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(issuer_member_views.bp)
     app.register_blueprint(issuer_public_views.bp)
     app.register_blueprint(sharing_views.bp)
+    app.register_blueprint(linkedin_views.bp)
     app.register_blueprint(survey_views.bp)
     app.register_blueprint(survey_earner_views.bp)
 
