@@ -193,6 +193,20 @@ MATRIX: dict[str, list[Case]] = {
         Case("POST", "/a/{shared_public_id}/share/copy", everyone(204)),
         Case("POST", "/a/{public_id}/share/copy", {**everyone(404), "earner": 204}),
     ],
+    # Posting to LinkedIn (issue 6, second half): the earner's own public awards only.
+    "linkedin.connect": [Case("GET", "/settings/linkedin/connect", signed_in(302))],
+    "linkedin.callback": [Case("GET", "/settings/linkedin/callback", signed_in(302))],
+    "linkedin.disconnect": [Case("POST", "/settings/linkedin/disconnect", signed_in(302))],
+    "linkedin.compose": [
+        Case("GET", "/wallet/awards/{shared_award_id}/linkedin", owner_only(200)),
+        Case("GET", "/wallet/awards/{award_id}/linkedin", owner_only(409)),
+        Case(
+            "POST",
+            "/wallet/awards/{shared_award_id}/linkedin",
+            owner_only(200),
+            {"text": "Earned it", "preview": "Preview"},
+        ),
+    ],
     "collections.index": [
         Case("GET", "/wallet/collections", signed_in(200)),
         Case("POST", "/wallet/collections", signed_in(400)),

@@ -44,8 +44,8 @@ SCOPE = "openid profile w_member_social"
 #: Longest ``commentary`` LinkedIn accepts.
 MAX_TEXT = 3000
 _RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
-_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
-_URL = re.compile(r"https?://\S+")
+#: A web address (kept as it is), a #hashtag (kept, its word escaped) or a reserved character.
+_LITTLE_TEXT = re.compile(r"(https?://\S+)|(?<![\w#])#(\w+)|([\\|{}@\[\]()<>#*_~])")
 #: Seconds of clock difference allowed when checking the ID token's times.
 _LEEWAY = 120
 
@@ -193,28 +193,16 @@ def _id_token_claims(
 
 def escape_little_text(text: str) -> str:
     """Escape LinkedIn's reserved characters, leaving web addresses and #hashtags as they are."""
-    out: list[str] = []
-    position = 0
-    for match in _URL.finditer(text):
-        out.append(_escape_words(text[position : match.start()]))
-        out.append(match.group(0))
-        position = match.end()
-    out.append(_escape_words(text[position:]))
-    return "".join(out)
 
+    def escape(match: re.Match[str]) -> str:
+        url, hashtag, reserved = match.groups()
+        if url:
+            return str(url)
+        if hashtag is not None:
+            return "#" + _RESERVED.sub(r"\\\1", hashtag)
+        return "\\" + reserved
 
-def _escape_words(text: str) -> str:
-    hashtags: list[str] = []
-
-    def keep(match: re.Match[str]) -> str:
-        hashtags.append(match.group(1))
-        return f"\0{len(hashtags) - 1}\0"
-
-    held = _HASHTAG.sub(keep, text)
-    escaped = _RESERVED.sub(r"\\\1", held)
-    return re.sub(
-        r"\0(\d+)\0", lambda m: "#" + _RESERVED.sub(r"\\\1", hashtags[int(m.group(1))]), escaped
-    )
+    return _LITTLE_TEXT.sub(escape, text)
 
 
 def _rest_headers(settings: LinkedInSettings, access_token: str) -> dict[str, str]:
