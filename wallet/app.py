@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from wallet.accounts import login
+from wallet.accounts import social_views
 from wallet.accounts import views as accounts_views
 from wallet.backpack import collection_views
 from wallet.backpack import export_views
@@ -118,6 +119,7 @@ def _init_extensions(app: Flask, runtime: Runtime) -> None:
 def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_views.bp)
     app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(social_views.bp)
     app.register_blueprint(backpack_views.bp)
     app.register_blueprint(collection_views.bp)
     app.register_blueprint(export_views.bp)

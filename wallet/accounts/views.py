@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from wallet import errors
 from wallet.accounts import forms
 from wallet.accounts import service
+from wallet.accounts import social_service
 from wallet.accounts.messages import RESET_PATH
 from wallet.accounts.messages import VERIFY_PATH
 from wallet.backpack import queries as backpack_queries
@@ -202,6 +203,8 @@ def _settings_page(status: int = 200, **overrides: FlaskForm) -> tuple[str, int]
         user=user,
         latest_export=latest_export,
         linkedin_connection=posting.connection(context.db_session(), user.id),
+        linked_accounts=social_service.linked_accounts(context.db_session(), user.id),
+        has_password=social_service.has_password(user),
         now=utcnow(),
         **page_forms,
     ), status
