@@ -76,6 +76,21 @@ class LinkedInDouble:
         """Make every token given so far unusable (LinkedIn answers 401 then)."""
         self.tokens.clear()
 
+    def discovery(self) -> dict[str, t.Any]:
+        """Return the OpenID Connect discovery document, as LinkedIn publishes it."""
+        return {
+            "issuer": f"{self.url}/oauth",
+            "authorization_endpoint": f"{self.url}/oauth/v2/authorization",
+            "token_endpoint": f"{self.url}/oauth/v2/accessToken",
+            "userinfo_endpoint": f"{self.url}/v2/userinfo",
+            "jwks_uri": f"{self.url}/oauth/openid/jwks",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "scopes_supported": ["openid", "profile", "email"],
+            "claims_supported": ["iss", "aud", "iat", "exp", "sub", "name", "email"],
+        }
+
     def __call__(self, environ: dict[str, t.Any], start_response: t.Any) -> t.Any:
         request = Request(environ)
         body = request.get_data()
@@ -97,6 +112,8 @@ class LinkedInDouble:
             return self._authorize(request)
         if path == "/oauth/v2/accessToken" and request.method == "POST":
             return self._token(request)
+        if path == "/oauth/.well-known/openid-configuration":
+            return _json(self.discovery())
         if path == "/oauth/openid/jwks":
             return _json({"keys": [_KEY.as_dict(private=False)]})
         member = self._member(request)

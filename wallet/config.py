@@ -248,6 +248,10 @@ def config_for_tests(
             auth_base="http://127.0.0.1:9",
             api_base="http://127.0.0.1:9",
         ),
+        # One sign-in provider that needs no discovery, so its first redirect works offline.
+        social_providers=(
+            SocialProvider(backend="github", key="wallet-test", secret=secrets.token_urlsafe(16)),
+        ),
     )
 
 

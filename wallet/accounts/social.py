@@ -60,6 +60,7 @@ PIPELINE = (
     "social_core.pipeline.social_auth.social_user",
     "wallet.accounts.social_service.link_or_create",
     "social_core.pipeline.social_auth.associate_user",
+    "wallet.accounts.social_service.remember_details",
 )
 
 

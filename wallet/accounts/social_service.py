@@ -77,6 +77,24 @@ def link_or_create(
     return {"user": _new_earner(session, name, email, verified=verified), "is_new": True}
 
 
+def remember_details(
+    details: dict[str, t.Any],
+    response: dict[str, t.Any] | None = None,
+    social: t.Any = None,
+    *args: t.Any,
+    **kwargs: t.Any,
+) -> None:
+    """Pipeline step: note the account's name and email for the settings page (no tokens)."""
+    if social is None:
+        return
+    social.extra_data = {
+        "name": str(details.get("fullname") or ""),
+        "email": str(details.get("email") or ""),
+        "email_verified": email_verified_by_provider(response or {}),
+    }
+    social.save()
+
+
 def _new_earner(session: Session, name: str, email: str, *, verified: bool) -> User:
     display_name = name or (email.split("@")[0] if email else _("New earner"))
     user = User(

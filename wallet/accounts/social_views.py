@@ -61,7 +61,7 @@ def begin(backend: str) -> Response:
     return t.cast("Response", do_auth(_backend(backend)))
 
 
-@bp.route("/sign-in/with/<backend>/complete", methods=["GET", "POST"])
+@bp.get("/sign-in/with/<backend>/complete")
 @rate_limit(lambda: context.config().signin_rate_limit)
 def complete(backend: str) -> Response:
     """Where the provider sends the earner back: sign in, link, or say why not."""
