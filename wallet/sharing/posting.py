@@ -143,6 +143,11 @@ def publish_post(session: Session, http: HttpClient, config: Config, post_id: in
         if isinstance(error, linkedin.TokenRejected):
             _expire(session, post.user_id)
         return
+    except Exception:
+        # Never leave the earner looking at "Sending…" forever; the error is still logged.
+        session.rollback()
+        _finish(session, post, status="failed", error="refused")
+        raise
     _finish(session, post, status="posted", urn=urn)
     award = backpack.get_award(session, post.user_id, post.award_id)
     issuer = issuer_queries.issuer_by_document_url(session, award.issuer_id, config.base_url)
