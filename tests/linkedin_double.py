@@ -67,6 +67,8 @@ class LinkedInDouble:
     posts: list[dict[str, t.Any]] = field(default_factory=list)
     #: A status the next ``/rest/posts`` answers with instead of posting (e.g. 422, 500).
     fail_next_post: int | None = None
+    #: Claims to change in the ID tokens it signs (to test that a bad one is refused).
+    id_token_changes: dict[str, t.Any] = field(default_factory=dict)
 
     def requests_to(self, path: str) -> list[Received]:
         """Return what was sent to ``path``."""
@@ -178,6 +180,7 @@ class LinkedInDouble:
             "exp": now + 3600,
             "name": self.member["name"],
             # No "nonce": LinkedIn's ID tokens never carry one.
+            **self.id_token_changes,
         }
         id_token = jwt.encode({"alg": "RS256", "kid": "double-key"}, claims, _KEY)
         return _json(

@@ -301,3 +301,22 @@ def test_without_a_client_id_there_is_no_linkedin_posting(
     assert "Post it on LinkedIn" not in client.get(f"/wallet/awards/{award.id}").get_data(
         as_text=True
     )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"aud": "another-app"}, {"iss": "https://elsewhere.example/oauth"}, {"exp": 1_000_000}],
+    ids=["audience", "issuer", "expired"],
+)
+def test_an_id_token_not_meant_for_us_is_refused(
+    client: FlaskClient,
+    db: Session,
+    award: Award,
+    double: linkedin_double.LinkedInDouble,
+    changes: dict[str, t.Any],
+) -> None:
+    double.id_token_changes = changes
+    _signed_in(client, db, award)
+    done = _connect(client, award)
+    assert "LinkedIn refused it." in client.get(done.headers["Location"]).get_data(as_text=True)
+    assert _connection(db, award) is None
