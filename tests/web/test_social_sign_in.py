@@ -8,13 +8,19 @@ one way to sign in.
 
 from __future__ import annotations
 
+import json
+import threading
 import typing as t
 from urllib.parse import parse_qs
+from urllib.parse import urlencode
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from sqlalchemy import select
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response
 
 from tests import linkedin_double
 from tests.factories import PASSWORD
@@ -24,6 +30,7 @@ from tests.web.helpers import submit
 from wallet.accounts.models import EmailAddress
 from wallet.accounts.models import SocialAccount
 from wallet.accounts.models import User
+from wallet.accounts.social import GitHub
 from wallet.config import SocialProvider
 from wallet.db import utcnow
 
@@ -254,3 +261,76 @@ def test_a_provider_without_a_client_id_is_not_offered(
     assert "Sign in with" not in client.get("/sign-in").get_data(as_text=True)
     assert client.get("/sign-in/with/google-oauth2").status_code == 404
     assert client.get("/sign-in/with/nonsense").status_code == 404
+
+
+class _GitHub:
+    """A local GitHub: authorize, token and REST ``/user`` endpoints (no verified-email claim)."""
+
+    def __init__(self) -> None:
+        self.user = {"id": 4242, "login": "octo", "name": "Octo Cat", "email": ""}
+        self.emails = [{"email": "octo@example.org", "primary": True, "verified": True}]
+
+    def __call__(self, environ: dict[str, t.Any], start_response: t.Any) -> t.Any:
+        request = Request(environ)
+        if request.path == "/login/oauth/authorize":
+            query = urlencode({"code": "gh-code", "state": request.args.get("state", "")})
+            answer = Response(
+                status=302, headers={"Location": f"{request.args['redirect_uri']}?{query}"}
+            )
+        elif request.path == "/login/oauth/access_token":
+            answer = _json({"access_token": "gh-token", "token_type": "bearer", "scope": ""})
+        elif request.headers.get("Authorization") != "token gh-token":
+            answer = _json({"message": "Bad credentials"}, 401)
+        elif request.path == "/user":
+            answer = _json(self.user)
+        elif request.path == "/user/emails":
+            answer = _json(self.emails)
+        else:
+            answer = _json({}, 404)
+        return answer(environ, start_response)
+
+
+def _json(data: t.Any, status: int = 200) -> Response:
+    return Response(json.dumps(data), status=status, mimetype="application/json")
+
+
+@pytest.fixture
+def github(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> t.Iterator[_GitHub]:
+    """A local GitHub, enabled for sign-in (GitHub's addresses are constants in social-core)."""
+    fake = _GitHub()
+    server = make_server("127.0.0.1", 0, fake, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setattr(GitHub, "AUTHORIZATION_URL", f"{url}/login/oauth/authorize")
+    monkeypatch.setattr(GitHub, "ACCESS_TOKEN_URL", f"{url}/login/oauth/access_token")
+    monkeypatch.setattr(GitHub, "API_URL", f"{url}/")
+    provider = SocialProvider(backend="github", key="gh-client", secret="gh-secret")
+    monkeypatch.setattr(
+        runtime, "config", runtime.config.with_overrides(social_providers=(provider,))
+    )
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def test_github_signs_a_new_earner_in_but_never_links_by_email(
+    client: FlaskClient, db: Session, github: _GitHub
+) -> None:
+    client.get(_at_provider(client, "/sign-in/with/github"))
+    user = _signed_in_as(client, db)
+    assert user is not None
+    assert user.display_name == "Octo Cat"
+    # GitHub asserts no verified email the way OpenID Connect does: the address stays unverified.
+    assert [(e.email, e.verified) for e in user.emails] == [("octo@example.org", False)]
+    submit(client, "/settings", {}, action="/sign-out")
+
+    victim = make_user(db)
+    github.user = {**github.user, "id": 5151, "login": "mallory", "name": "Mallory"}
+    github.emails = [{"email": victim.emails[0].email, "primary": True, "verified": True}]
+    done = client.get(_at_provider(client, "/sign-in/with/github"))
+    assert done.headers["Location"] == "/sign-in"
+    assert _signed_in_as(client, db) is None
+    assert [a.uid for a in _accounts(db)] == ["4242"]
