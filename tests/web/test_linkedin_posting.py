@@ -26,6 +26,7 @@ from wallet.config import LinkedInSettings
 from wallet.db import utcnow
 from wallet.events.models import OutboxMessage
 from wallet.sealing import unseal
+from wallet.sharing import posting
 from wallet.sharing.models import LinkedInConnection
 from wallet.sharing.models import LinkedInPost
 
@@ -320,3 +321,39 @@ def test_an_id_token_not_meant_for_us_is_refused(
     done = _connect(client, award)
     assert "LinkedIn refused it." in client.get(done.headers["Location"]).get_data(as_text=True)
     assert _connection(db, award) is None
+
+
+def test_a_post_delivered_twice_is_published_once(
+    client: FlaskClient,
+    db: Session,
+    award: Award,
+    double: linkedin_double.LinkedInDouble,
+    runtime: Runtime,
+) -> None:
+    _signed_in(client, db, award)
+    _connect(client, award)
+    submit(client, f"/wallet/awards/{award.id}/linkedin", {"text": "Hi", "publish": "Post"})
+    post = db.scalar(select(LinkedInPost).where(LinkedInPost.award_id == award.id))
+    assert post is not None
+    posting.publish_post(db, runtime.http, runtime.config, post.id)
+    posting.publish_post(db, runtime.http, runtime.config, post.id)
+    assert len(double.posts) == 1
+
+
+def test_a_post_waiting_when_the_earner_disconnects_is_not_sent(
+    client: FlaskClient,
+    db: Session,
+    award: Award,
+    double: linkedin_double.LinkedInDouble,
+    runtime: Runtime,
+) -> None:
+    _signed_in(client, db, award)
+    _connect(client, award)
+    compose = f"/wallet/awards/{award.id}/linkedin"
+    submit(client, compose, {"text": "Hi", "publish": "Post"})
+    submit(client, "/settings", {}, action="/settings/linkedin/disconnect")
+    work(runtime)
+    assert double.posts == []
+    page = client.get(compose).get_data(as_text=True)
+    assert "Not posted" in page
+    assert "Connect LinkedIn" in page
