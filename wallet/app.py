@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from wallet.accounts import login
+from wallet.accounts import social_views
 from wallet.accounts import views as accounts_views
 from wallet.backpack import collection_views
 from wallet.backpack import export_views
@@ -29,6 +30,7 @@ from wallet.profiles import share_views
 from wallet.profiles import verify_views
 from wallet.profiles import views as profile_views
 from wallet.runtime import Runtime
+from wallet.sharing import linkedin_views
 from wallet.sharing import views as sharing_views
 from wallet.surveys import earner_views as survey_earner_views
 from wallet.surveys import views as survey_views
@@ -121,6 +123,7 @@ def _init_extensions(app: Flask, runtime: Runtime) -> None:
 def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_views.bp)
     app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(social_views.bp)
     app.register_blueprint(backpack_views.bp)
     app.register_blueprint(collection_views.bp)
     app.register_blueprint(export_views.bp)
@@ -129,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(issuer_public_views.bp)
     app.register_blueprint(claim_views.bp)
     app.register_blueprint(sharing_views.bp)
+    app.register_blueprint(linkedin_views.bp)
     app.register_blueprint(survey_views.bp)
     app.register_blueprint(survey_earner_views.bp)
     app.register_blueprint(profile_views.bp)

@@ -55,6 +55,61 @@ class MailConfig:
     outbox_dir: Path = PROJECT_ROOT / "instance" / "mail"
 
 
+#: Social sign-in: (backend, environment prefix); each is on when ``<PREFIX>_CLIENT_ID`` is set.
+SOCIAL_BACKENDS = (
+    ("linkedin-openidconnect", "LINKEDIN"),
+    ("google-oauth2", "GOOGLE"),
+    ("github", "GITHUB"),
+    ("microsoft-graph", "MICROSOFT"),
+)
+
+
+def _social_providers(env: dict[str, str]) -> tuple[SocialProvider, ...]:
+    return tuple(
+        SocialProvider(
+            backend=backend,
+            key=env[f"{prefix}_CLIENT_ID"],
+            secret=env.get(f"{prefix}_CLIENT_SECRET", ""),
+        )
+        for backend, prefix in SOCIAL_BACKENDS
+        if env.get(f"{prefix}_CLIENT_ID")
+    )
+
+
+@dataclass(frozen=True)
+class LinkedInSettings:
+    """Posting to LinkedIn on an earner's behalf; enabled when a client id is set.
+
+    The base URLs are LinkedIn's; tests point them at a local double.
+    """
+
+    client_id: str = ""
+    client_secret: str = ""
+    #: Where the member signs in and the token endpoint live (``/oauth/v2/...``).
+    auth_base: str = "https://www.linkedin.com"
+    #: The REST API (``/rest/posts``, ``/rest/images``, ``/v2/userinfo``).
+    api_base: str = "https://api.linkedin.com"
+    #: The ``LinkedIn-Version`` header (YYYYMM); LinkedIn supports each version about a year.
+    api_version: str = "202611"
+
+    @property
+    def enabled(self) -> bool:
+        """Say whether posting to LinkedIn is offered."""
+        return bool(self.client_id)
+
+
+@dataclass(frozen=True)
+class SocialProvider:
+    """An external account earners may sign in with (python-social-auth backend)."""
+
+    #: The social-core backend name, e.g. ``google-oauth2``.
+    backend: str
+    key: str
+    secret: str
+    #: Where an OpenID Connect backend finds its discovery document (tests: a local provider).
+    oidc_endpoint: str = ""
+
+
 @dataclass(frozen=True)
 class Config:
     """Settings of one wallet instance."""
@@ -99,6 +154,9 @@ class Config:
     #: Let outbound fetches reach loopback addresses on any port. Tests only: no environment
     #: variable sets it, so a deployed wallet cannot be talked into fetching from itself.
     http_allow_loopback: bool = False
+    linkedin: LinkedInSettings = field(default_factory=LinkedInSettings)
+    #: Social sign-in providers with a configured client id.
+    social_providers: tuple[SocialProvider, ...] = ()
 
     @property
     def secure_cookies(self) -> bool:
@@ -151,6 +209,12 @@ class Config:
             debug=_flag(env.get("WALLET_DEBUG"), False),
             embedded_worker=_flag(env.get("WALLET_EMBEDDED_WORKER"), True),
             reverify_after=int(float(env.get("REVERIFY_AFTER_HOURS") or 24) * 3600),
+            linkedin=LinkedInSettings(
+                client_id=env.get("LINKEDIN_CLIENT_ID", ""),
+                client_secret=env.get("LINKEDIN_CLIENT_SECRET", ""),
+                api_version=env.get("LINKEDIN_API_VERSION") or LinkedInSettings.api_version,
+            ),
+            social_providers=_social_providers(env),
             data_keys_setting=tuple(
                 key.strip() for key in env.get("DATA_KEYS", "").split(",") if key.strip()
             ),
@@ -176,6 +240,18 @@ def config_for_tests(
         testing=True,
         embedded_worker=False,
         http_allow_loopback=True,
+        # Enabled, but pointing at a closed local port: tests that talk to LinkedIn start a
+        # double and point the settings at it.
+        linkedin=LinkedInSettings(
+            client_id="wallet-test",
+            client_secret=secrets.token_urlsafe(16),
+            auth_base="http://127.0.0.1:9",
+            api_base="http://127.0.0.1:9",
+        ),
+        # One sign-in provider that needs no discovery, so its first redirect works offline.
+        social_providers=(
+            SocialProvider(backend="github", key="wallet-test", secret=secrets.token_urlsafe(16)),
+        ),
     )
 
 

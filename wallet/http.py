@@ -183,6 +183,25 @@ class HttpClient:
             follow_redirects=False,
         )
 
+    def put(
+        self,
+        url: str,
+        *,
+        body: bytes,
+        headers: t.Mapping[str, str],
+        max_bytes: int = 64 * 1024,
+    ) -> Fetched:
+        """PUT ``body`` to ``url`` (an upload); a redirect is a failure."""
+        return self._exchange(
+            "PUT",
+            url,
+            headers=dict(headers),
+            body=body,
+            accept=(),
+            max_bytes=max_bytes,
+            follow_redirects=False,
+        )
+
     def check_url(self, url: str) -> None:
         """Raise ``BlockedURL`` unless ``url`` may be fetched (before any DNS lookup)."""
         if len(url) > MAX_URL_LENGTH:

@@ -112,8 +112,17 @@ def e2e_database_url(base_config: Config, tmp_path_factory: pytest.TempPathFacto
 
 
 @pytest.fixture
+def live_overrides() -> dict[str, t.Any]:
+    """Return settings a test changes in its live server (override this fixture to do so)."""
+    return {}
+
+
+@pytest.fixture
 def live_server(
-    base_config: Config, e2e_database_url: str, smtp_server: tuple[str, int, t.Any]
+    base_config: Config,
+    e2e_database_url: str,
+    smtp_server: tuple[str, int, t.Any],
+    live_overrides: dict[str, t.Any],
 ) -> t.Iterator[str]:
     """Serve a separately built app (real commits, its own relay and worker); yield its URL.
 
@@ -126,6 +135,7 @@ def live_server(
         database_url=e2e_database_url,
         base_url=f"http://127.0.0.1:{port}",
         mail=MailConfig(smtp_host=host, smtp_port=smtp_port),
+        **live_overrides,
     )
     live = create_app(config)
     runtime = live.extensions["wallet"]

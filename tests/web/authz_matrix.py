@@ -12,7 +12,9 @@ data export; ``{issuer_id}`` (``{issuer_public_id}``) an issuer the earner owns,
 ``{upload_id}`` a CSV upload of that achievement; ``{survey_id}`` (``{survey_public_id}``) a
 survey of the issuer asking that achievement's earners (one required question), and
 ``{invitation_id}`` the earner's open invitation to it; ``{handle}`` the earner's handle;
-``{share_link_id}`` and ``{share_token}`` a share link for employers showing both awards.
+``{share_link_id}`` and ``{share_token}`` a share link for employers showing both awards;
+``{social_account_id}`` a GitHub account
+linked to the earner (who also has a password and a verified address, so it may be unlinked).
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -193,6 +195,29 @@ MATRIX: dict[str, list[Case]] = {
         Case("GET", "/a/{public_id}/share/linkedin", {**everyone(404), "earner": 302}),
         Case("POST", "/a/{shared_public_id}/share/copy", everyone(204)),
         Case("POST", "/a/{public_id}/share/copy", {**everyone(404), "earner": 204}),
+    ],
+    # Social sign-in (issue 6): GitHub is configured in tests; its first redirect needs no network.
+    "social.begin": [
+        Case("GET", "/sign-in/with/github", everyone(302)),
+        Case("GET", "/sign-in/with/google-oauth2", everyone(404)),
+    ],
+    "social.complete": [Case("GET", "/sign-in/with/github/complete", everyone(302))],
+    "social.unlink": [
+        Case("POST", "/settings/sign-in/{social_account_id}/unlink", owner_only(302))
+    ],
+    # Posting to LinkedIn (issue 6, second half): the earner's own public awards only.
+    "linkedin.connect": [Case("GET", "/settings/linkedin/connect", signed_in(302))],
+    "linkedin.callback": [Case("GET", "/settings/linkedin/callback", signed_in(302))],
+    "linkedin.disconnect": [Case("POST", "/settings/linkedin/disconnect", signed_in(302))],
+    "linkedin.compose": [
+        Case("GET", "/wallet/awards/{shared_award_id}/linkedin", owner_only(200)),
+        Case("GET", "/wallet/awards/{award_id}/linkedin", owner_only(409)),
+        Case(
+            "POST",
+            "/wallet/awards/{shared_award_id}/linkedin",
+            owner_only(200),
+            {"text": "Earned it", "preview": "Preview"},
+        ),
     ],
     "collections.index": [
         Case("GET", "/wallet/collections", signed_in(200)),

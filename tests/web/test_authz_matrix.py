@@ -18,6 +18,7 @@ from tests.web.authz_matrix import Case
 from tests.web.helpers import csrf_token
 from tests.web.helpers import sign_in
 from wallet.accounts.models import EmailAddress
+from wallet.accounts.models import SocialAccount
 from wallet.backpack.bulk_import import start_batch
 from wallet.backpack.collection_service import link_token
 from wallet.backpack.models import Collection
@@ -147,6 +148,9 @@ def test_the_caller_gets_what_the_matrix_says(
     db.add(invitation)
     db.commit()
     batch = start_batch(db, owner.id, [("a.json", b"{}"), ("b.json", b"{}")])
+    linked = SocialAccount(user_id=owner.id, provider="github", uid=f"gh-{owner.id}")
+    db.add(linked)
+    db.commit()
     api_client, _secret = api_service.create_client(
         db, owner.id, issuer.id, name="Records", scopes=["awards:read"]
     )
@@ -185,6 +189,7 @@ def test_the_caller_gets_what_the_matrix_says(
         "handle": owner.handle,
         "share_link_id": share_link.id,
         "share_token": share_token,
+        "social_account_id": linked.id,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing as t
 
+from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
@@ -109,3 +111,38 @@ class EmailAddress(Base):
 
     def __repr__(self) -> str:
         return f"<EmailAddress {self.id} user={self.user_id} verified={self.verified}>"
+
+
+class SocialAccount(Base):
+    """An external account (LinkedIn, Google, GitHub, Microsoft) an earner signs in with.
+
+    python-social-auth calls this a "user social auth"; ``wallet.accounts.social_storage`` adapts
+    it. No provider token is kept: signing in needs none after the callback.
+    """
+
+    __tablename__ = "social_accounts"
+    __table_args__ = (UniqueConstraint("provider", "uid", name="uq_social_accounts_provider_uid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The social-core backend name, e.g. ``google-oauth2``.
+    provider: Mapped[str] = mapped_column(String(32))
+    #: The account's id at the provider.
+    uid: Mapped[str] = mapped_column(String(255))
+    #: What the provider said about the account when it was linked (no tokens).
+    extra_data: Mapped[dict[str, t.Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SocialNonce(Base):
+    """A one-time value of a social sign-in (OAuth ``state``, OpenID Connect nonce)."""
+
+    __tablename__ = "social_nonces"
+    __table_args__ = (
+        UniqueConstraint("server_url", "timestamp", "salt", name="uq_social_nonces_value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    server_url: Mapped[str] = mapped_column(String(255))
+    timestamp: Mapped[int]
+    salt: Mapped[str] = mapped_column(String(65))

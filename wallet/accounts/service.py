@@ -48,7 +48,8 @@ def _slug(text: str) -> str:
     return slug[:30].strip("-")
 
 
-def _free_handle(session: Session, *candidates: str) -> str:
+def free_handle(session: Session, *candidates: str) -> str:
+    """Return a free handle made from the first usable candidate (or one with a number)."""
     for candidate in candidates:
         slug = _slug(candidate)
         if len(slug) >= 3 and not queries.handle_taken(session, slug):
@@ -99,7 +100,7 @@ def register(
         session.commit()
         return None
     user = User(
-        handle=_free_handle(session, display_name, email.split("@")[0]),
+        handle=free_handle(session, display_name, email.split("@")[0]),
         display_name=display_name[:120],
         password_hash=passwords.hash_password(password),
     )

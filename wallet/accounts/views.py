@@ -19,9 +19,12 @@ from werkzeug.wrappers import Response
 from wallet import errors
 from wallet.accounts import forms
 from wallet.accounts import service
+from wallet.accounts import social_service
 from wallet.accounts.messages import RESET_PATH
 from wallet.accounts.messages import VERIFY_PATH
 from wallet.backpack import queries as backpack_queries
+from wallet.db import utcnow
+from wallet.sharing import posting
 from wallet.web import context
 from wallet.web.auth import login_required
 from wallet.web.errors import status_for
@@ -198,7 +201,14 @@ def _settings_page(status: int = 200, **overrides: FlaskForm) -> tuple[str, int]
     page_forms.update(overrides)
     latest_export = backpack_queries.latest_export(context.db_session(), user.id)
     return render_template(
-        "accounts/settings.html", user=user, latest_export=latest_export, **page_forms
+        "accounts/settings.html",
+        user=user,
+        latest_export=latest_export,
+        linkedin_connection=posting.connection(context.db_session(), user.id),
+        linked_accounts=social_service.linked_accounts(context.db_session(), user.id),
+        has_password=social_service.has_password(user),
+        now=utcnow(),
+        **page_forms,
     ), status
 
 

@@ -175,6 +175,16 @@ class AwardDownloaded(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class LinkedInPostRequested(Event):
+    """An earner wrote a post about a public award; a job publishes it on LinkedIn for them."""
+
+    type: t.ClassVar[str] = "linkedin.post_requested"
+
+    post_id: int
+    about_user_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class SurveyCompleted(Event):
     """An earner answered a survey. Anonymous unless they opted in to be identified: then, and
     only then, it carries who they are (``about_user_id``), the achievement and their answers."""
@@ -210,6 +220,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AwardShared,
         AwardDownloaded,
         AwardAccepted,
+        LinkedInPostRequested,
         SurveyCompleted,
     )
 }

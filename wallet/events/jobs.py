@@ -15,6 +15,7 @@ from wallet.events import mail
 from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
 from wallet.issuers.publishing import own_documents_first
+from wallet.sharing import posting
 from wallet.surveys import inviting
 
 if t.TYPE_CHECKING:
@@ -157,6 +158,12 @@ def invite_to_surveys(runtime: Runtime, _event_id: str, payload: dict[str, t.Any
         )
 
 
+def post_to_linkedin(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """Publish an earner's post about an award on LinkedIn and record the outcome."""
+    with runtime.db.session() as session:
+        posting.publish_post(session, runtime.http, runtime.config, int(payload["post_id"]))
+
+
 #: Every job, by its actor name.
 JOBS: dict[str, Job] = {
     "send_mail": send_mail,
@@ -170,6 +177,7 @@ JOBS: dict[str, Job] = {
     "run_import": run_import,
     "run_award_upload": run_award_upload,
     "invite_to_surveys": invite_to_surveys,
+    "post_to_linkedin": post_to_linkedin,
 }
 
 #: The jobs each event type starts. An event type missing here starts nothing.
@@ -184,4 +192,5 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "import.requested": ("run_import",),
     "awards.upload_requested": ("run_award_upload",),
     "award.accepted": ("invite_to_surveys",),
+    "linkedin.post_requested": ("post_to_linkedin",),
 }
