@@ -19,6 +19,7 @@ from tests.factories import signed_badge
 from tests.web.helpers import csrf_token
 from tests.web.helpers import sign_in
 from tests.web.helpers import submit
+from wallet import demo
 from wallet.accounts.models import User
 from wallet.backpack.models import Award
 from wallet.badges import baking
@@ -317,3 +318,25 @@ def test_our_own_issuers_linkedin_page_goes_in_the_add_to_profile_link(
     assert query["issueMonth"] == str(award.issued_at.month)  # type: ignore[union-attr]
     assert query["certUrl"].endswith(f"/a/{award.public_id}")
     assert query["certId"] == award.credential_id
+
+
+def test_the_demo_earners_public_award_page_has_a_correct_preview(
+    app: Flask, client: FlaskClient, db: Session, runtime: Runtime
+) -> None:
+    demo.seed(db, data_keys=runtime.config.data_keys)
+    owner = db.scalars(select(User).where(User.handle == "demo")).one()
+    award = db.scalars(
+        select(Award).where(Award.user_id == owner.id, Award.visibility == "public")
+    ).first()
+    assert award is not None
+    html = client.get(f"/a/{award.public_id}", headers=BROWSER).get_data(as_text=True)
+    base = app.extensions["wallet"].config.base_url
+    assert _meta(html, "og:image") == f"{base}/a/{award.public_id}/preview.png"
+    assert _meta(html, "og:title").startswith(award.achievement_name)
+    assert "Earned by Demo Earner" in html
+    preview = client.get(f"/a/{award.public_id}/preview.png")
+    assert preview.status_code == 200
+    picture = Image.open(io.BytesIO(preview.data))
+    assert picture.size == (1200, 627)
+    colours = picture.convert("RGB").getcolors(maxcolors=1_000_000) or []
+    assert len(colours) > 50  # a drawn card, not a blank image
