@@ -1,8 +1,9 @@
 """Count a viewer once a day: who the viewer is (hashed) and whether they were seen today.
 
 A viewer is a signed-in user, or else the pair of network address and browser; either way only a
-keyed hash reaches Redis, never the address itself, and the key dies with its day. Crawlers (the
-ones that fetch previews for LinkedIn, X, Slack... and search engines) are not viewers.
+keyed hash reaches Redis, never the address itself, and the day's HyperLogLog dies two days
+later. Crawlers (the ones that fetch previews for LinkedIn, X, Slack... and search engines) are
+not viewers.
 """
 
 from __future__ import annotations
@@ -38,6 +39,24 @@ def viewer_key(secret: str, *, user_id: int | None, address: str, user_agent: st
 
 
 def first_today(client: redis.Redis, what: str, award_id: int, viewer: str, today: dt.date) -> bool:
-    """Mark ``viewer`` as having done ``what`` to the award today; True the first time only."""
-    key = f"sharing:{what}:{today.isoformat()}:{award_id}:{viewer}"
-    return bool(client.set(key, b"1", nx=True, ex=_KEEP))
+    """Mark ``viewer`` as having done ``what`` to the award today; True the first time only.
+
+    Each award's day is one HyperLogLog (``PFADD``): a few hundred bytes however many people
+    look, and ``unique_today`` reads the day's unique viewers from it. A viewer seen before is
+    never counted twice; a new one is, very rarely (well under 1%), taken for one already seen.
+    """
+    key = _day_key(what, award_id, today)
+    with client.pipeline() as pipe:
+        pipe.pfadd(key, viewer)
+        pipe.expire(key, _KEEP)
+        added, _expiry = pipe.execute()
+    return bool(added)
+
+
+def unique_today(client: redis.Redis, what: str, award_id: int, today: dt.date) -> int:
+    """Return about how many viewers did ``what`` to the award on ``today``."""
+    return int(t.cast("int", client.pfcount(_day_key(what, award_id, today))))
+
+
+def _day_key(what: str, award_id: int, today: dt.date) -> str:
+    return f"sharing:{what}:{today.isoformat()}:{award_id}"
