@@ -40,6 +40,8 @@ JSON_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 MAX_URL_LENGTH = 2048
 _CHUNK = 64 * 1024
+#: Bytes of an error response kept (for webhook delivery logs).
+_ERROR_START = 512
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -100,9 +102,11 @@ class HTTPStatusError(FetchError):
 
     reason = "http_status"
 
-    def __init__(self, message: str, *, url: str = "", status: int) -> None:
+    def __init__(self, message: str, *, url: str = "", status: int, content: bytes = b"") -> None:
         super().__init__(message, url=url)
         self.status = status
+        #: The start of the error response's body (webhook delivery logs show it).
+        self.content = content
 
 
 @dataclass(frozen=True)
@@ -265,6 +269,10 @@ class HttpClient:
         deadline: float,
     ) -> Fetched:
         if response.status_code >= 400:
+            try:
+                start = response.raw.read(_ERROR_START, decode_content=True) or b""
+            except (OSError, Urllib3Error, requests.RequestException):
+                start = b""
             raise HTTPStatusError(
                 Message(
                     N_("The server answered with an error (%(status)s)."),
@@ -272,6 +280,7 @@ class HttpClient:
                 ),
                 url=url,
                 status=response.status_code,
+                content=start,
             )
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if accept and content_type not in {kind.lower() for kind in accept}:

@@ -11,6 +11,7 @@ import typing as t
 from wallet.backpack import bulk_import
 from wallet.backpack import export_service as exports
 from wallet.backpack import service as backpack
+from wallet.engagement import delivery as webhooks
 from wallet.events import mail
 from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
@@ -157,6 +158,12 @@ def invite_to_surveys(runtime: Runtime, _event_id: str, payload: dict[str, t.Any
         )
 
 
+def deliver_webhook(runtime: Runtime, _message_id: str, payload: dict[str, t.Any]) -> None:
+    """POST one webhook delivery once and log it (enqueued by the webhook dispatcher)."""
+    with runtime.db.session() as session:
+        webhooks.attempt(session, runtime, int(payload["delivery_id"]))
+
+
 #: Every job, by its actor name.
 JOBS: dict[str, Job] = {
     "send_mail": send_mail,
@@ -170,6 +177,7 @@ JOBS: dict[str, Job] = {
     "run_import": run_import,
     "run_award_upload": run_award_upload,
     "invite_to_surveys": invite_to_surveys,
+    "deliver_webhook": deliver_webhook,
 }
 
 #: The jobs each event type starts. An event type missing here starts nothing.
