@@ -85,10 +85,12 @@ def test_failures_are_retried_on_the_schedule_then_the_endpoint_is_disabled(
 
     row = db.scalars(select(WebhookDelivery)).one()
     db.refresh(row)
-    assert row.state == "pending" and row.attempts == 1
+    assert row.state == "pending"
+    assert row.attempts == 1
     wait = (row.next_attempt_at.replace(tzinfo=dt.UTC) - before).total_seconds()
     assert 4 <= wait <= 7  # 5 s +- 20 %
-    assert row.log[0].status == 500 and row.log[0].response_start == "database down"
+    assert row.log[0].status == 500
+    assert row.log[0].response_start == "database down"
 
     # Nothing is sent before its time.
     work(runtime)
