@@ -17,6 +17,7 @@ from wallet.config import Config
 from wallet.extensions import babel
 from wallet.extensions import csrf
 from wallet.issuer_api import client_views
+from wallet.issuer_api import engagement_views as api_engagement_views
 from wallet.issuer_api import oauth
 from wallet.issuer_api import oauth_views
 from wallet.issuer_api import survey_views as api_survey_views
@@ -137,6 +138,7 @@ def _register_issuer_api(app: Flask) -> None:
     oauth.init_app(app)
     # The survey operations are registered on the same blueprint when their module loads.
     assert api_survey_views.bp is api_views.bp
+    assert api_engagement_views.bp is api_views.bp
     app.register_blueprint(api_views.bp)
     app.register_blueprint(oauth_views.bp)
     app.register_blueprint(client_views.bp)

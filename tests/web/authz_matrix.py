@@ -457,6 +457,11 @@ MATRIX: dict[str, list[Case]] = {
             },
         )
     ],
+    # Engagement API (issue 10): the client's own issuer only; the earner's issuer's events,
+    # analytics and deliveries never show (lists answer 200 with the client's own, empty).
+    "api.list_events": [Case("GET", "/api/v1/events", api_only(200))],
+    "api.get_analytics": [Case("GET", "/api/v1/analytics", api_only(200))],
+    "api.list_deliveries": [Case("GET", "/api/v1/webhooks/deliveries", api_only(200))],
     "api.survey_results": [
         Case("GET", "/api/v1/surveys/{survey_public_id}/results", api_only(404))
     ],
