@@ -14,6 +14,9 @@ from wallet.backpack import export_views
 from wallet.backpack import views as backpack_views
 from wallet.config import PROJECT_ROOT
 from wallet.config import Config
+from wallet.engagement import analytics_views
+from wallet.engagement import consent_views
+from wallet.engagement import webhook_views
 from wallet.extensions import babel
 from wallet.extensions import csrf
 from wallet.issuer_api import client_views
@@ -127,6 +130,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sharing_views.bp)
     app.register_blueprint(survey_views.bp)
     app.register_blueprint(survey_earner_views.bp)
+    app.register_blueprint(webhook_views.bp)
+    app.register_blueprint(analytics_views.bp)
+    app.register_blueprint(consent_views.bp)
 
 
 def _register_issuer_api(app: Flask) -> None:

@@ -11,7 +11,9 @@ data export; ``{issuer_id}`` (``{issuer_public_id}``) an issuer the earner owns,
 ``{batch_id}`` a bulk import of two files; ``{owner_id}`` the earner's own user id;
 ``{upload_id}`` a CSV upload of that achievement; ``{survey_id}`` (``{survey_public_id}``) a
 survey of the issuer asking that achievement's earners (one required question), and
-``{invitation_id}`` the earner's open invitation to it.
+``{invitation_id}`` the earner's open invitation to it. ``{endpoint_id}`` is a webhook endpoint of
+the issuer and ``{delivery_id}`` a delivery to it; the earner holds the issued award in their
+wallet (so the issuer is listed on their "What issuers see" page).
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -342,6 +344,48 @@ MATRIX: dict[str, list[Case]] = {
     "survey_answers.decline": [
         Case("GET", "/wallet/surveys/{invitation_id}/decline", owner_only(200)),
         Case("POST", "/wallet/surveys/{invitation_id}/decline", owner_only(302)),
+    ],
+    # Engagement (issue 10), issuer side: webhooks (owners, admins), analytics (+ analysts).
+    # ``{endpoint_id}`` is an endpoint of the earner's issuer, ``{delivery_id}`` a delivery to it.
+    "webhooks.index": [
+        Case("GET", "/issuers/{issuer_id}/webhooks", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/webhooks", owner_only(400)),
+    ],
+    "webhooks.endpoint": [
+        Case("GET", "/issuers/{issuer_id}/webhooks/{endpoint_id}", owner_only(200))
+    ],
+    "webhooks.send_test": [
+        Case("POST", "/issuers/{issuer_id}/webhooks/{endpoint_id}/test", owner_only(302))
+    ],
+    "webhooks.set_enabled": [
+        Case(
+            "POST",
+            "/issuers/{issuer_id}/webhooks/{endpoint_id}/enabled",
+            owner_only(302),
+            {"value": "0"},
+        )
+    ],
+    "webhooks.rotate": [
+        Case("GET", "/issuers/{issuer_id}/webhooks/{endpoint_id}/rotate", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/webhooks/{endpoint_id}/rotate", owner_only(200)),
+    ],
+    "webhooks.delete": [
+        Case("GET", "/issuers/{issuer_id}/webhooks/{endpoint_id}/delete", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/webhooks/{endpoint_id}/delete", owner_only(302)),
+    ],
+    "webhooks.redeliver": [
+        Case(
+            "POST",
+            "/issuers/{issuer_id}/webhooks/deliveries/{delivery_id}/redeliver",
+            owner_only(302),
+        )
+    ],
+    "analytics.index": [Case("GET", "/issuers/{issuer_id}/analytics", owner_only(200))],
+    "analytics.export": [Case("GET", "/issuers/{issuer_id}/analytics.csv", owner_only(200))],
+    # Engagement, earner side: only issuers the earner holds awards from can be switched.
+    "issuer_sharing.index": [Case("GET", "/settings/issuers", signed_in(200))],
+    "issuer_sharing.update": [
+        Case("POST", "/settings/issuers/{issuer_public_id}", owner_only(302), {"value": "1"})
     ],
     "ob.badge_image": [Case("GET", "/ob/v2/badges/{achievement_public_id}/image", everyone(200))],
     # Export all my data (issue 4). The emailed link needs the owner signed in as well as its token.
