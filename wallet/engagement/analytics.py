@@ -135,15 +135,15 @@ def report(
         query = query.where(IssuedAward.issued_at >= start)
     if end:
         query = query.where(IssuedAward.issued_at < end)
-    for achievement_id, month, count in session.execute(query):
-        cells[(achievement_id, month)].issued = count
+    for achievement_id, issued_in, count in session.execute(query):
+        cells[(achievement_id, str(issued_in))].issued = int(count)
 
-    month = _month(IssuerEvent.occurred_at, dialect)
+    event_month = _month(IssuerEvent.occurred_at, dialect)
     channel = IssuerEvent.data["channel"].as_string()
     events = (
         select(
             IssuerEvent.achievement_id,
-            month,
+            event_month,
             IssuerEvent.type,
             channel,
             func.count(),
@@ -154,14 +154,17 @@ def report(
             IssuerEvent.achievement_id.is_not(None),
             IssuerEvent.type.in_(("award.accepted", "award.shared", "award.viewed")),
         )
-        .group_by(IssuerEvent.achievement_id, month, IssuerEvent.type, channel)
+        .group_by(IssuerEvent.achievement_id, event_month, IssuerEvent.type, channel)
     )
     if start:
         events = events.where(IssuerEvent.occurred_at >= start)
     if end:
         events = events.where(IssuerEvent.occurred_at < end)
-    for achievement_id, period, kind, via, count, distinct_awards in session.execute(events):
-        cell = cells[(achievement_id, period)]
+    for row in session.execute(events):
+        achievement_id, period, kind, via = row[0], str(row[1]), str(row[2]), row[3]
+        count, distinct_awards = int(row[4]), int(row[5])
+        via = str(via) if via else "other"
+        cell = cells[(int(achievement_id), period)]
         if kind == "award.accepted":
             cell.accepted += distinct_awards
         elif kind == "award.viewed":
@@ -169,11 +172,11 @@ def report(
         else:
             cell.shares += count
             cell.shared_awards += distinct_awards
-            cell.by_channel[via or "other"] = cell.by_channel.get(via or "other", 0) + count
+            cell.by_channel[via] = cell.by_channel.get(via, 0) + count
 
     names = {
-        row.id: row
-        for row in session.execute(
+        found.id: (found.public_id, found.name)
+        for found in session.execute(
             select(Achievement.id, Achievement.public_id, Achievement.name)
             .where(Achievement.issuer_id == issuer_id)
             .order_by(Achievement.name)
@@ -183,11 +186,11 @@ def report(
     months: dict[str, Figures] = defaultdict(Figures)
     per_achievement: dict[int, AchievementFigures] = {}
     for (achievement_id, period), figures in sorted(cells.items(), key=lambda item: item[0][1]):
-        row = names.get(achievement_id)
-        if row is None:
+        named = names.get(achievement_id)
+        if named is None:
             continue
         entry = per_achievement.setdefault(
-            achievement_id, AchievementFigures(row.public_id, row.name, Figures(), {})
+            achievement_id, AchievementFigures(named[0], named[1], Figures(), {})
         )
         entry.total.add(figures)
         entry.months[period] = figures
