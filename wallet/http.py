@@ -18,6 +18,8 @@ Loopback addresses are allowed only by ``HttpSettings.allow_loopback``, which te
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import time
 import typing as t
 from dataclasses import dataclass
@@ -146,6 +148,8 @@ class HttpClient:
             default_timeout=(self.settings.connect_timeout, self.settings.read_timeout),
             user_agent_override=self.settings.user_agent,
         )
+        #: The session kept by ``kept_alive`` (None: a fresh session per request).
+        self._session: requests.Session | None = None
 
     def get(
         self,
@@ -220,21 +224,62 @@ class HttpClient:
     ) -> Fetched:
         deadline = time.monotonic() + self.settings.total_timeout
         headers = {"Accept-Encoding": "identity", **headers}
+        if self._session is not None:
+            return self._hops(
+                self._session,
+                method,
+                url,
+                headers,
+                body,
+                accept,
+                max_bytes,
+                follow_redirects,
+                deadline,
+            )
         with HTTPSession(self._hardened) as session:
             session.trust_env = False
-            for _hop in range(self.settings.max_redirects + 1):
-                self.check_url(url)
-                response = self._send(session, method, url, headers, body)
-                with response:
-                    if response.is_redirect:
-                        if not follow_redirects:
-                            raise TooManyRedirects(
-                                N_("The server redirected the request, which is not allowed here."),
-                                url=url,
-                            )
-                        url = urljoin(url, response.headers.get("Location", ""))
-                        continue
-                    return self._read(response, url, accept, max_bytes, deadline)
+            return self._hops(
+                session, method, url, headers, body, accept, max_bytes, follow_redirects, deadline
+            )
+
+    @contextlib.contextmanager
+    def kept_alive(self) -> t.Iterator[HttpClient]:
+        """Yield a client that keeps its connections open across requests (one thread only).
+
+        Every request still goes through every check; only the TCP/TLS connection to a host
+        that was already checked is reused (webhook deliveries to one endpoint, in a row).
+        """
+        with HTTPSession(self._hardened) as session:
+            session.trust_env = False
+            bound = copy.copy(self)
+            bound._session = session
+            yield bound
+
+    def _hops(
+        self,
+        session: requests.Session,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        accept: t.Sequence[str],
+        max_bytes: int,
+        follow_redirects: bool,
+        deadline: float,
+    ) -> Fetched:
+        for _hop in range(self.settings.max_redirects + 1):
+            self.check_url(url)
+            response = self._send(session, method, url, headers, body)
+            with response:
+                if response.is_redirect:
+                    if not follow_redirects:
+                        raise TooManyRedirects(
+                            N_("The server redirected the request, which is not allowed here."),
+                            url=url,
+                        )
+                    url = urljoin(url, response.headers.get("Location", ""))
+                    continue
+                return self._read(response, url, accept, max_bytes, deadline)
         raise TooManyRedirects(N_("The server redirected too many times."), url=url)
 
     def _send(

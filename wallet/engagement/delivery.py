@@ -22,6 +22,7 @@ import typing as t
 
 from dramatiq import Message
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from wallet import http
 from wallet.accounts.models import User
@@ -52,6 +53,8 @@ JITTER = 0.2
 LEASE = 120
 #: Seconds an attempt may take in all.
 TIMEOUT = 10.0
+#: Deliveries to one endpoint sent by one job, in order (one transaction logs them all).
+BATCH = 50
 #: Characters of the response kept in the log.
 RESPONSE_START = 500
 JOB = "deliver_webhook"
@@ -84,16 +87,22 @@ def dispatch_due(runtime: Runtime, broker: Broker, *, limit: int = 500) -> int:
         if runtime.db.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True, of=WebhookDelivery)
         due = session.scalars(query).all()
+        by_endpoint: dict[int, list[WebhookDelivery]] = {}
         for delivery in due:
-            broker.enqueue(
-                Message(
-                    queue_name=QUEUE,
-                    actor_name=JOB,
-                    args=(delivery.message_id, {"delivery_id": delivery.id}),
-                    kwargs={},
-                    options={},
+            by_endpoint.setdefault(delivery.endpoint_id, []).append(delivery)
+        for group in by_endpoint.values():
+            for start in range(0, len(group), BATCH):
+                chunk = group[start : start + BATCH]
+                broker.enqueue(
+                    Message(
+                        queue_name=QUEUE,
+                        actor_name=JOB,
+                        args=(chunk[0].message_id, {"delivery_ids": [d.id for d in chunk]}),
+                        kwargs={},
+                        options={},
+                    )
                 )
-            )
+        for delivery in due:
             delivery.next_attempt_at = now + dt.timedelta(seconds=LEASE)
         session.commit()
         return len(due)
@@ -135,24 +144,62 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def attempt(session: Session, runtime: Runtime, delivery_id: int) -> WebhookAttempt | None:
-    """POST a pending delivery once, log the attempt and decide what follows (commits)."""
+def attempt_all(session: Session, runtime: Runtime, delivery_ids: t.Sequence[int]) -> int:
+    """POST each pending delivery once, in order, then commit their log; return how many ran."""
+    rows = session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(delivery_ids))
+        .options(joinedload(WebhookDelivery.endpoint))
+        .order_by(WebhookDelivery.id)
+    ).all()
+    signers: dict[int, list[str]] = {}
+    with client_for(runtime).kept_alive() as client:
+        done = sum(
+            _attempt(session, runtime, row, client=client, signers=signers) is not None
+            for row in rows
+        )
+    session.commit()
+    return done
+
+
+def attempt(
+    session: Session,
+    runtime: Runtime,
+    delivery_id: int,
+    *,
+    client: http.HttpClient | None = None,
+    commit: bool = True,
+) -> WebhookAttempt | None:
+    """POST a pending delivery once, log the attempt and decide what follows."""
     delivery = session.get(WebhookDelivery, delivery_id)
-    if delivery is None or delivery.state != "pending" or not delivery.endpoint.enabled:
+    if delivery is None:
+        return None
+    record = _attempt(session, runtime, delivery, client=client or client_for(runtime), signers={})
+    if commit:
+        session.commit()
+    return record
+
+
+def _attempt(
+    session: Session,
+    runtime: Runtime,
+    delivery: WebhookDelivery,
+    *,
+    client: http.HttpClient,
+    signers: dict[int, list[str]],
+) -> WebhookAttempt | None:
+    if delivery.state != "pending" or not delivery.endpoint.enabled:
         return None
     endpoint = delivery.endpoint
     now = utcnow()
-    head = signing.headers(
-        delivery.message_id,
-        delivery.body,
-        secrets_of(endpoint, runtime.config.data_keys, now),
-        now,
-    )
+    if endpoint.id not in signers:
+        signers[endpoint.id] = secrets_of(endpoint, runtime.config.data_keys, now)
+    head = signing.headers(delivery.message_id, delivery.body, signers[endpoint.id], now)
     started = time.monotonic()
     status: int | None = None
     ok = False
     try:
-        fetched = client_for(runtime).post(
+        fetched = client.post(
             endpoint.url, body=delivery.body.encode(), headers=head, max_bytes=4096
         )
         status, ok = fetched.status, 200 <= fetched.status < 300
@@ -189,7 +236,6 @@ def attempt(session: Session, runtime: Runtime, delivery_id: int) -> WebhookAtte
                 disable(session, endpoint, "failing", base_url=runtime.config.base_url)
         else:
             delivery.next_attempt_at = now + dt.timedelta(seconds=delay)
-    session.commit()
     return record
 
 

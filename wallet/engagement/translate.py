@@ -54,6 +54,13 @@ class Translator:
         self.session = session
         self.base = base_url.rstrip("/")
         self.secret_key = secret_key
+        #: Rows looked up once per relay pass (many events name the same award and issuer).
+        self._cache: dict[tuple[str, t.Any], t.Any] = {}
+
+    def _cached(self, kind: str, key: t.Any, load: t.Callable[[], t.Any]) -> t.Any:
+        if (kind, key) not in self._cache:
+            self._cache[(kind, key)] = load()
+        return self._cache[(kind, key)]
 
     def drafts(self, row: OutboxMessage) -> list[Draft]:
         """Return the public events ``row`` makes (none when it concerns no issuer of ours)."""
@@ -78,8 +85,14 @@ class Translator:
         issued = self._issued(payload)
         if issued is None:
             return []
-        achievement = self.session.get_one(Achievement, issued.achievement_id)
-        issuer = self.session.get_one(Issuer, issued.issuer_id)
+        achievement = self._cached(
+            "achievement",
+            issued.achievement_id,
+            lambda: self.session.get_one(Achievement, issued.achievement_id),
+        )
+        issuer = self._cached(
+            "issuer", issued.issuer_id, lambda: self.session.get_one(Issuer, issued.issuer_id)
+        )
         extra: dict[str, t.Any] = {}
         if kind == "award.revoked":
             extra["reason"] = payload.get("reason", "")
@@ -95,13 +108,24 @@ class Translator:
     def _issued(self, payload: dict[str, t.Any]) -> IssuedAward | None:
         """Return the issuer's award the event is about, by row id or through the wallet copy."""
         if "issued_award_id" in payload:
-            return self.session.get(IssuedAward, int(payload["issued_award_id"]))
-        award = self.session.get(Award, int(payload.get("award_id", 0)))
-        if award is None:
+            number = int(payload["issued_award_id"])
+            return t.cast(
+                "IssuedAward | None",
+                self._cached("issued", number, lambda: self.session.get(IssuedAward, number)),
+            )
+        award_id = int(payload.get("award_id", 0))
+        return t.cast(
+            "IssuedAward | None",
+            self._cached("held", award_id, lambda: self._issued_of_copy(award_id)),
+        )
+
+    def _issued_of_copy(self, award_id: int) -> IssuedAward | None:
+        credential_id = self.session.scalar(select(Award.credential_id).where(Award.id == award_id))
+        if credential_id is None:
             return None
         for prefix in (f"{self.base}/ob/v3/credentials/", f"{self.base}/ob/v2/assertions/"):
-            if award.credential_id.startswith(prefix):
-                public_id = award.credential_id[len(prefix) :]
+            if credential_id.startswith(prefix):
+                public_id = credential_id[len(prefix) :]
                 return self.session.scalar(
                     select(IssuedAward).where(IssuedAward.public_id == public_id)
                 )
@@ -142,14 +166,23 @@ class Translator:
         if user_id is None:
             return None
         earner = {"id": pseudonyms.earner_id(self.secret_key, issuer_id, user_id)}
-        if self._identified(issuer_id, user_id):
-            user = self.session.get(User, user_id)
-            if user is not None:
-                earner["name"] = user.display_name
-                primary = user.primary_email
-                if primary is not None:
-                    earner["email"] = primary.email
-        return earner
+        named = self._cached(
+            "named", (issuer_id, user_id), lambda: self._identity(issuer_id, user_id)
+        )
+        return {**earner, **named}
+
+    def _identity(self, issuer_id: int, user_id: int) -> dict[str, str]:
+        """Return the earner's name and email if they let this issuer see them, else nothing."""
+        if not self._identified(issuer_id, user_id):
+            return {}
+        user = self.session.get(User, user_id)
+        if user is None:
+            return {}
+        named = {"name": user.display_name}
+        primary = user.primary_email
+        if primary is not None:
+            named["email"] = primary.email
+        return named
 
     def _identified(self, issuer_id: int, user_id: int) -> bool:
         return bool(

@@ -159,9 +159,11 @@ def invite_to_surveys(runtime: Runtime, _event_id: str, payload: dict[str, t.Any
 
 
 def deliver_webhook(runtime: Runtime, _message_id: str, payload: dict[str, t.Any]) -> None:
-    """POST one webhook delivery once and log it (enqueued by the webhook dispatcher)."""
+    """POST webhook deliveries to one endpoint once each, in order, and log them (enqueued by
+    the webhook dispatcher; a delivery no longer pending is skipped, so running twice is safe)."""
+    ids = payload.get("delivery_ids") or [payload["delivery_id"]]
     with runtime.db.session() as session:
-        webhooks.attempt(session, runtime, int(payload["delivery_id"]))
+        webhooks.attempt_all(session, runtime, [int(i) for i in ids])
 
 
 #: Every job, by its actor name.
