@@ -163,3 +163,25 @@ def test_the_earner_is_a_per_issuer_pseudonym_named_only_with_consent(
     declined = db.scalars(select(IssuerEvent).where(IssuerEvent.type == "award.declined")).one()
     assert declined.data["earner"]["name"] == "Ada Lovelace"
     assert declined.data["earner"]["email"] == earner.emails[0].email
+
+
+def test_a_relay_pass_that_dies_before_commit_numbers_nothing_and_loses_nothing(
+    db: Session, runtime: Runtime, redis: redis_lib.Redis
+) -> None:
+    owner_id, issuer, achievement = make_issuer(db, runtime)
+    public_id = give(db, runtime, owner_id, issuer, achievement, "crash@example.org")
+    with runtime.db.session() as session:
+        rows = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.relayed_at.is_(None))
+        ).all()
+        feed.append(
+            session,
+            rows,
+            base_url=runtime.config.base_url,
+            secret_key=runtime.config.secret_key,
+        )
+        session.rollback()  # the process died before its commit
+    assert feed.page(db, issuer.id, after=0, limit=10) == []
+    work(runtime)
+    [event] = feed.page(db, issuer.id, after=0, limit=10)
+    assert (event.sequence, event.data["award"]["id"]) == (1, public_id)

@@ -185,3 +185,30 @@ def test_an_issuer_never_receives_another_issuers_events(
     give(db, runtime, x_owner, x, x_achievement, "x@example.org")
     work(runtime)
     assert receiver.requests == []
+
+
+def test_a_lost_delivery_job_is_dispatched_again_when_its_lease_ends(
+    db: Session, runtime: Runtime, redis: redis_lib.Redis, receiver: Receiver
+) -> None:
+    from wallet.events.broker import build_broker
+    from wallet.events.relay import relay_once
+
+    owner_id, issuer, achievement = make_issuer(db, runtime)
+    _endpoint(db, runtime, owner_id, issuer.id, receiver.url)
+    give(db, runtime, owner_id, issuer, achievement, "lost@example.org")
+    broker = build_broker(runtime)
+    relay_once(runtime, broker)
+    assert delivery.dispatch_due(runtime, broker) == 1
+    broker.close()
+    redis.flushdb()  # the queue is lost (a Redis restart without persistence)
+    work(runtime)
+    assert receiver.requests == []  # leased: not dispatched again yet
+
+    row = db.scalars(select(WebhookDelivery)).one()
+    db.refresh(row)
+    row.next_attempt_at = utcnow() - dt.timedelta(seconds=1)  # the lease ended
+    db.commit()
+    work(runtime)
+    assert len(receiver.requests) == 1
+    db.refresh(row)
+    assert row.state == "delivered"
