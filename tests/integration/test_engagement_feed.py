@@ -185,3 +185,24 @@ def test_a_relay_pass_that_dies_before_commit_numbers_nothing_and_loses_nothing(
     work(runtime)
     [event] = feed.page(db, issuer.id, after=0, limit=10)
     assert (event.sequence, event.data["award"]["id"]) == (1, public_id)
+
+
+def test_erasing_an_account_erases_the_issuers_copy_of_its_events(
+    db: Session, runtime: Runtime, redis: redis_lib.Redis
+) -> None:
+    from tests.factories import PASSWORD
+    from wallet.accounts import service as accounts
+    from wallet.backpack import service as backpack
+    from wallet.backpack.models import Award
+
+    owner_id, issuer, achievement = make_issuer(db, runtime)
+    earner = make_user(db)
+    give(db, runtime, owner_id, issuer, achievement, earner.emails[0].email)
+    work(runtime)
+    award = db.scalars(select(Award).where(Award.user_id == earner.id)).one()
+    backpack.accept_award(db, earner.id, award.id)
+    work(runtime)
+    assert db.scalars(select(IssuerEvent).where(IssuerEvent.user_id == earner.id)).all()
+    accounts.delete_account(db, earner.id, password=PASSWORD)
+    db.expire_all()
+    assert db.scalars(select(IssuerEvent).where(IssuerEvent.user_id == earner.id)).all() == []
