@@ -20,6 +20,7 @@ from wallet.db import utcnow
 from wallet.engagement.models import IssuerEvent
 from wallet.engagement.models import WebhookDelivery
 from wallet.engagement.models import WebhookEndpoint
+from wallet.engagement.signing import body_of
 from wallet.engagement.translate import SOURCE_TYPES
 from wallet.engagement.translate import Translator
 
@@ -87,8 +88,6 @@ def _event(draft: Draft, source_event_id: str, number: int) -> IssuerEvent:
 
 def _queue_deliveries(session: Session, events: list[IssuerEvent]) -> None:
     """Add one pending delivery per event and enabled endpoint that subscribed to its type."""
-    from wallet.engagement.signing import body_of
-
     endpoints = session.scalars(
         select(WebhookEndpoint).where(
             WebhookEndpoint.issuer_id.in_({event.issuer_id for event in events}),
