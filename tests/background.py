@@ -6,6 +6,7 @@ import typing as t
 
 from dramatiq import Worker
 
+from wallet.engagement.delivery import dispatch_due
 from wallet.events.broker import QUEUE
 from wallet.events.broker import build_broker
 from wallet.events.relay import relay_once
@@ -20,6 +21,7 @@ def work(runtime: Runtime) -> None:
     # Relay before the worker starts: in tests every session shares the one connection of the
     # test's savepoint, and a job running while the relay commits breaks that savepoint.
     relay_once(runtime, broker)
+    dispatch_due(runtime, broker)
     worker = Worker(broker, worker_threads=1, worker_timeout=100)
     worker.start()
     try:

@@ -15,9 +15,13 @@ from wallet.backpack import export_views
 from wallet.backpack import views as backpack_views
 from wallet.config import PROJECT_ROOT
 from wallet.config import Config
+from wallet.engagement import analytics_views
+from wallet.engagement import consent_views
+from wallet.engagement import webhook_views
 from wallet.extensions import babel
 from wallet.extensions import csrf
 from wallet.issuer_api import client_views
+from wallet.issuer_api import engagement_views as api_engagement_views
 from wallet.issuer_api import oauth
 from wallet.issuer_api import oauth_views
 from wallet.issuer_api import survey_views as api_survey_views
@@ -138,6 +142,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(profile_views.bp)
     app.register_blueprint(share_views.bp)
     app.register_blueprint(verify_views.bp)
+    app.register_blueprint(webhook_views.bp)
+    app.register_blueprint(analytics_views.bp)
+    app.register_blueprint(consent_views.bp)
 
 
 def _register_issuer_api(app: Flask) -> None:
@@ -149,6 +156,7 @@ def _register_issuer_api(app: Flask) -> None:
     oauth.init_app(app)
     # The survey operations are registered on the same blueprint when their module loads.
     assert api_survey_views.bp is api_views.bp
+    assert api_engagement_views.bp is api_views.bp
     app.register_blueprint(api_views.bp)
     app.register_blueprint(oauth_views.bp)
     app.register_blueprint(client_views.bp)

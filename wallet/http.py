@@ -18,6 +18,8 @@ Loopback addresses are allowed only by ``HttpSettings.allow_loopback``, which te
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import time
 import typing as t
 from dataclasses import dataclass
@@ -40,6 +42,8 @@ JSON_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 MAX_URL_LENGTH = 2048
 _CHUNK = 64 * 1024
+#: Bytes of an error response kept (for webhook delivery logs).
+_ERROR_START = 512
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -100,9 +104,11 @@ class HTTPStatusError(FetchError):
 
     reason = "http_status"
 
-    def __init__(self, message: str, *, url: str = "", status: int) -> None:
+    def __init__(self, message: str, *, url: str = "", status: int, content: bytes = b"") -> None:
         super().__init__(message, url=url)
         self.status = status
+        #: The start of the error response's body (webhook delivery logs show it).
+        self.content = content
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,8 @@ class HttpClient:
             default_timeout=(self.settings.connect_timeout, self.settings.read_timeout),
             user_agent_override=self.settings.user_agent,
         )
+        #: The session kept by ``kept_alive`` (None: a fresh session per request).
+        self._session: requests.Session | None = None
 
     def get(
         self,
@@ -235,21 +243,62 @@ class HttpClient:
     ) -> Fetched:
         deadline = time.monotonic() + self.settings.total_timeout
         headers = {"Accept-Encoding": "identity", **headers}
+        if self._session is not None:
+            return self._hops(
+                self._session,
+                method,
+                url,
+                headers,
+                body,
+                accept,
+                max_bytes,
+                follow_redirects,
+                deadline,
+            )
         with HTTPSession(self._hardened) as session:
             session.trust_env = False
-            for _hop in range(self.settings.max_redirects + 1):
-                self.check_url(url)
-                response = self._send(session, method, url, headers, body)
-                with response:
-                    if response.is_redirect:
-                        if not follow_redirects:
-                            raise TooManyRedirects(
-                                N_("The server redirected the request, which is not allowed here."),
-                                url=url,
-                            )
-                        url = urljoin(url, response.headers.get("Location", ""))
-                        continue
-                    return self._read(response, url, accept, max_bytes, deadline)
+            return self._hops(
+                session, method, url, headers, body, accept, max_bytes, follow_redirects, deadline
+            )
+
+    @contextlib.contextmanager
+    def kept_alive(self) -> t.Iterator[HttpClient]:
+        """Yield a client that keeps its connections open across requests (one thread only).
+
+        Every request still goes through every check; only the TCP/TLS connection to a host
+        that was already checked is reused (webhook deliveries to one endpoint, in a row).
+        """
+        with HTTPSession(self._hardened) as session:
+            session.trust_env = False
+            bound = copy.copy(self)
+            bound._session = session
+            yield bound
+
+    def _hops(
+        self,
+        session: requests.Session,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        accept: t.Sequence[str],
+        max_bytes: int,
+        follow_redirects: bool,
+        deadline: float,
+    ) -> Fetched:
+        for _hop in range(self.settings.max_redirects + 1):
+            self.check_url(url)
+            response = self._send(session, method, url, headers, body)
+            with response:
+                if response.is_redirect:
+                    if not follow_redirects:
+                        raise TooManyRedirects(
+                            N_("The server redirected the request, which is not allowed here."),
+                            url=url,
+                        )
+                    url = urljoin(url, response.headers.get("Location", ""))
+                    continue
+                return self._read(response, url, accept, max_bytes, deadline)
         raise TooManyRedirects(N_("The server redirected too many times."), url=url)
 
     def _send(
@@ -284,6 +333,10 @@ class HttpClient:
         deadline: float,
     ) -> Fetched:
         if response.status_code >= 400:
+            try:
+                start = response.raw.read(_ERROR_START, decode_content=True) or b""
+            except (OSError, Urllib3Error, requests.RequestException):
+                start = b""
             raise HTTPStatusError(
                 Message(
                     N_("The server answered with an error (%(status)s)."),
@@ -291,6 +344,7 @@ class HttpClient:
                 ),
                 url=url,
                 status=response.status_code,
+                content=start,
             )
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if accept and content_type not in {kind.lower() for kind in accept}:

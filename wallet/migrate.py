@@ -20,6 +20,7 @@ def load_models() -> None:
     """Import every models module so ``Base.metadata`` knows all tables."""
     import wallet.accounts.models  # noqa: F401
     import wallet.backpack.models  # noqa: F401
+    import wallet.engagement.models  # noqa: F401
     import wallet.events.models  # noqa: F401
     import wallet.issuer_api.models  # noqa: F401
     import wallet.issuers.models  # noqa: F401

@@ -14,7 +14,10 @@ survey of the issuer asking that achievement's earners (one required question), 
 ``{invitation_id}`` the earner's open invitation to it; ``{handle}`` the earner's handle;
 ``{share_link_id}`` and ``{share_token}`` a share link for employers showing both awards;
 ``{social_account_id}`` a GitHub account
-linked to the earner (who also has a password and a verified address, so it may be unlinked).
+linked to the earner (who also has a password and a verified address, so it may be unlinked);
+``{endpoint_id}`` is a webhook endpoint of
+the issuer and ``{delivery_id}`` a delivery to it; the earner holds the issued award in their
+wallet (so the issuer is listed on their "What issuers see" page).
 
 Callers:
 - ``anonymous``: nobody signed in.
@@ -373,6 +376,48 @@ MATRIX: dict[str, list[Case]] = {
         Case("GET", "/wallet/surveys/{invitation_id}/decline", owner_only(200)),
         Case("POST", "/wallet/surveys/{invitation_id}/decline", owner_only(302)),
     ],
+    # Engagement (issue 10), issuer side: webhooks (owners, admins), analytics (+ analysts).
+    # ``{endpoint_id}`` is an endpoint of the earner's issuer, ``{delivery_id}`` a delivery to it.
+    "webhooks.index": [
+        Case("GET", "/issuers/{issuer_id}/webhooks", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/webhooks", owner_only(400)),
+    ],
+    "webhooks.endpoint": [
+        Case("GET", "/issuers/{issuer_id}/webhooks/{endpoint_id}", owner_only(200))
+    ],
+    "webhooks.send_test": [
+        Case("POST", "/issuers/{issuer_id}/webhooks/{endpoint_id}/test", owner_only(302))
+    ],
+    "webhooks.set_enabled": [
+        Case(
+            "POST",
+            "/issuers/{issuer_id}/webhooks/{endpoint_id}/enabled",
+            owner_only(302),
+            {"value": "0"},
+        )
+    ],
+    "webhooks.rotate": [
+        Case("GET", "/issuers/{issuer_id}/webhooks/{endpoint_id}/rotate", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/webhooks/{endpoint_id}/rotate", owner_only(200)),
+    ],
+    "webhooks.delete": [
+        Case("GET", "/issuers/{issuer_id}/webhooks/{endpoint_id}/delete", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/webhooks/{endpoint_id}/delete", owner_only(302)),
+    ],
+    "webhooks.redeliver": [
+        Case(
+            "POST",
+            "/issuers/{issuer_id}/webhooks/deliveries/{delivery_id}/redeliver",
+            owner_only(302),
+        )
+    ],
+    "analytics.index": [Case("GET", "/issuers/{issuer_id}/analytics", owner_only(200))],
+    "analytics.export": [Case("GET", "/issuers/{issuer_id}/analytics.csv", owner_only(200))],
+    # Engagement, earner side: only issuers the earner holds awards from can be switched.
+    "issuer_sharing.index": [Case("GET", "/settings/issuers", signed_in(200))],
+    "issuer_sharing.update": [
+        Case("POST", "/settings/issuers/{issuer_public_id}", owner_only(302), {"value": "1"})
+    ],
     "ob.badge_image": [Case("GET", "/ob/v2/badges/{achievement_public_id}/image", everyone(200))],
     # Export all my data (issue 4). The emailed link needs the owner signed in as well as its token.
     "exports.start": [Case("POST", "/settings/export", signed_in(302))],
@@ -512,6 +557,11 @@ MATRIX: dict[str, list[Case]] = {
             },
         )
     ],
+    # Engagement API (issue 10): the client's own issuer only; the earner's issuer's events,
+    # analytics and deliveries never show (lists answer 200 with the client's own, empty).
+    "api.list_events": [Case("GET", "/api/v1/events", api_only(200))],
+    "api.get_analytics": [Case("GET", "/api/v1/analytics", api_only(200))],
+    "api.list_deliveries": [Case("GET", "/api/v1/webhooks/deliveries", api_only(200))],
     "api.survey_results": [
         Case("GET", "/api/v1/surveys/{survey_public_id}/results", api_only(404))
     ],

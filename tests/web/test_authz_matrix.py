@@ -28,6 +28,7 @@ from wallet.backpack.service import add_award
 from wallet.badges import baking
 from wallet.badges.report import Report
 from wallet.db import utcnow
+from wallet.engagement import webhooks
 from wallet.issuer_api import service as api_service
 from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
@@ -147,6 +148,25 @@ def test_the_caller_gets_what_the_matrix_says(
     )
     db.add(invitation)
     db.commit()
+    endpoint, _whsec = webhooks.create_endpoint(
+        db,
+        owner.id,
+        issuer.id,
+        url="https://hooks.i.example/in",
+        description="",
+        event_types=[],
+        data_keys=keys,
+    )
+    delivery = webhooks.send_test(db, owner.id, issuer.id, endpoint.public_id)
+    # The earner holds the issued award: the issuer appears on their sharing page.
+    add_award(
+        db,
+        owner.id,
+        original=b'{"held": true}',
+        original_type="application/json",
+        report=report,
+        credential_id=f"http://localhost/ob/v3/credentials/{issued.public_id}",
+    )
     batch = start_batch(db, owner.id, [("a.json", b"{}"), ("b.json", b"{}")])
     linked = SocialAccount(user_id=owner.id, provider="github", uid=f"gh-{owner.id}")
     db.add(linked)
@@ -190,6 +210,8 @@ def test_the_caller_gets_what_the_matrix_says(
         "share_link_id": share_link.id,
         "share_token": share_token,
         "social_account_id": linked.id,
+        "endpoint_id": endpoint.public_id,
+        "delivery_id": delivery.public_id,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}

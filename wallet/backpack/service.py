@@ -23,6 +23,7 @@ from wallet.badges.verify import verify
 from wallet.db import utcnow
 from wallet.events import outbox
 from wallet.events.catalog import AwardAccepted
+from wallet.events.catalog import AwardDeclined
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -249,6 +250,8 @@ def decline_award(session: Session, user_id: int, award_id: int) -> Award:
     award = get_award(session, user_id, award_id)
     if award.acceptance == "accepted" and award.visibility == "public":
         award.visibility = "private"
+    if award.acceptance != "declined":
+        outbox.record(session, AwardDeclined(award_id=award.id, about_user_id=user_id))
     award.acceptance = "declined"
     award.declined_at = utcnow()
     session.commit()

@@ -151,6 +151,16 @@ class AwardAccepted(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class AwardDeclined(Event):
+    """An earner declined an award an issuer sent (for the issuer's engagement stream)."""
+
+    type: t.ClassVar[str] = "award.declined"
+
+    award_id: int
+    about_user_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class AwardShared(Event):
     """The earner shared a public award (``channel``: linkedin, linkedin-profile, x, ...)."""
 
@@ -221,6 +231,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AwardDownloaded,
         AwardAccepted,
         LinkedInPostRequested,
+        AwardDeclined,
         SurveyCompleted,
     )
 }

@@ -11,6 +11,7 @@ import typing as t
 from wallet.backpack import bulk_import
 from wallet.backpack import export_service as exports
 from wallet.backpack import service as backpack
+from wallet.engagement import delivery as webhooks
 from wallet.events import mail
 from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
@@ -164,6 +165,14 @@ def post_to_linkedin(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]
         posting.publish_post(session, runtime.http, runtime.config, int(payload["post_id"]))
 
 
+def deliver_webhook(runtime: Runtime, _message_id: str, payload: dict[str, t.Any]) -> None:
+    """POST webhook deliveries to one endpoint once each, in order, and log them (enqueued by
+    the webhook dispatcher; a delivery no longer pending is skipped, so running twice is safe)."""
+    ids = payload.get("delivery_ids") or [payload["delivery_id"]]
+    with runtime.db.session() as session:
+        webhooks.attempt_all(session, runtime, [int(i) for i in ids])
+
+
 #: Every job, by its actor name.
 JOBS: dict[str, Job] = {
     "send_mail": send_mail,
@@ -178,6 +187,7 @@ JOBS: dict[str, Job] = {
     "run_award_upload": run_award_upload,
     "invite_to_surveys": invite_to_surveys,
     "post_to_linkedin": post_to_linkedin,
+    "deliver_webhook": deliver_webhook,
 }
 
 #: The jobs each event type starts. An event type missing here starts nothing.

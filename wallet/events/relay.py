@@ -1,6 +1,8 @@
 """The relay: hand committed outbox rows to the job queue, in order, at least once.
 
 A row is marked relayed in the same transaction that read it, after its messages were enqueued.
+Events that concern an issuer also become numbered issuer events (``wallet.engagement.feed``) and
+pending webhook deliveries in that same transaction.
 If the process dies between the enqueue and the commit, the row is relayed again on the next pass:
 jobs must tolerate running twice. On PostgreSQL the rows are locked with ``SKIP LOCKED`` so several
 relays can run side by side; SQLite serialises writers anyway.
@@ -16,6 +18,7 @@ from dramatiq import Message
 from sqlalchemy import select
 
 from wallet.db import utcnow
+from wallet.engagement import feed
 from wallet.events.broker import QUEUE
 from wallet.events.jobs import ROUTES
 from wallet.events.models import OutboxMessage
@@ -40,6 +43,13 @@ def relay_once(runtime: Runtime, broker: Broker, batch: int = 100) -> int:
         if runtime.db.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
         rows = session.scalars(query).all()
+        # Issuers' public events get their feed numbers here, in this transaction's commit order.
+        feed.append(
+            session,
+            rows,
+            base_url=runtime.config.base_url,
+            secret_key=runtime.config.secret_key,
+        )
         for row in rows:
             jobs = ROUTES.get(row.type, ())
             if not jobs:

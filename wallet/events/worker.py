@@ -9,6 +9,7 @@ import typing as t
 
 from dramatiq import Worker
 
+from wallet.engagement.delivery import dispatch_forever
 from wallet.events.broker import build_broker
 from wallet.events.relay import relay_forever
 from wallet.events.scheduler import schedule_forever
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 class Background:
-    """A Dramatiq worker and, optionally, the relay and scheduler threads, run together."""
+    """A Dramatiq worker and, optionally, the relay, scheduler and webhook dispatcher threads."""
 
     def __init__(self, runtime: Runtime, *, threads: int = 2, relay: bool = True) -> None:
         self.broker = build_broker(runtime)
@@ -34,6 +35,7 @@ class Background:
             for target, name in (
                 (relay_forever, "wallet-relay"),
                 (schedule_forever, "wallet-scheduler"),
+                (dispatch_forever, "wallet-webhooks"),
             )
             if relay
         ]

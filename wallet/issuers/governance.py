@@ -2,7 +2,8 @@
 
 Owners do everything; admins run the organisation but cannot remove owners or see the audit log
 reserved to owners; awarders award and revoke; analysts only look at data. Surveys are defined by
-owners and admins, and their results read by owners, admins and analysts (not awarders).
+owners and admins, and their results read by owners, admins and analysts (not awarders). Webhook
+endpoints are managed by owners and admins; analytics are read by owners, admins and analysts.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ Action = t.Literal[
     "view_audit",
     "manage_surveys",
     "view_survey_results",
+    "manage_webhooks",
+    "view_analytics",
 ]
 
 _CAN: dict[str, frozenset[str]] = {
     "owner": frozenset(t.get_args(Action)),
     "admin": frozenset(t.get_args(Action)) - {"view_audit"},
     "awarder": frozenset({"view", "view_data", "award", "revoke"}),
-    "analyst": frozenset({"view", "view_data", "view_survey_results"}),
+    "analyst": frozenset({"view", "view_data", "view_survey_results", "view_analytics"}),
 }
 
 

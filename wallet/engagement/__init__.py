@@ -1,0 +1,1 @@
+"""Engagement back to issuers (issue 10): the public event feed, webhooks, consent, analytics."""
