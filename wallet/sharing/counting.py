@@ -55,7 +55,7 @@ def first_today(client: redis.Redis, what: str, award_id: int, viewer: str, toda
 
 def unique_today(client: redis.Redis, what: str, award_id: int, today: dt.date) -> int:
     """Return about how many viewers did ``what`` to the award on ``today``."""
-    return int(t.cast("int", client.pfcount(_day_key(what, award_id, today))))
+    return int(client.pfcount(_day_key(what, award_id, today)))
 
 
 def _day_key(what: str, award_id: int, today: dt.date) -> str:
