@@ -12,7 +12,9 @@ from pydantic import Field
 class EventQuery(BaseModel):
     """Query of the event feed."""
 
-    after: int = Field(default=0, ge=0, description="The last sequence number you processed.")
+    after: int = Field(
+        default=0, ge=0, le=2**63 - 1, description="The last sequence number you processed."
+    )
     limit: int = Field(default=100, ge=1, le=500)
 
 
