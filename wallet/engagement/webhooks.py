@@ -164,7 +164,7 @@ def send_test(session: Session, user_id: int, issuer_id: int, public_id: str) ->
     """Queue a ``webhook.test`` event to the endpoint (tried once; never in the feed)."""
     endpoint = get_endpoint(session, user_id, issuer_id, public_id)
     issuer = endpoint_issuer(session, endpoint)
-    message_id = "msg_test_" + uuid.uuid4().hex
+    message_id = "msg_test_" + uuid.uuid4().hex[:24]  # fits message_id (40)
     now = utcnow()
     envelope = {
         "id": message_id,
