@@ -31,6 +31,7 @@ class Award(Base):
     __table_args__ = (
         # The same credential imported twice is a duplicate, whatever form it came in.
         UniqueConstraint("user_id", "credential_id", name="uq_awards_user_credential"),
+        Index("ix_awards_achievement_iri", "achievement_iri", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +54,9 @@ class Award(Base):
     achievement_name: Mapped[str] = mapped_column(String(300), default="")
     #: OB 3.0 achievementType (Course, Certification, Skill...), empty when not given.
     achievement_type: Mapped[str] = mapped_column(String(80), default="")
+    #: The achievement's IRI (OB 3.0 ``achievement.id``, OB 2.0 BadgeClass URL; ``""``: none):
+    #: what pathway steps and recommendations match on, across issuers.
+    achievement_iri: Mapped[str] = mapped_column(String(500), default="", server_default="")
     issued_at: Mapped[dt.datetime | None]
     expires_at: Mapped[dt.datetime | None]
     #: ``valid``, ``invalid`` or ``unverifiable`` at the last check.

@@ -66,6 +66,7 @@ def add_award(
         issuer_name=str((summary.get("issuer") or {}).get("name") or ""),
         achievement_name=str((summary.get("achievement") or {}).get("name") or ""),
         achievement_type=str((summary.get("achievement") or {}).get("type") or ""),
+        achievement_iri=achievement_iri(summary),
         issued_at=report.issued_at,
         expires_at=report.expires_at,
         verification_status=report.status,
@@ -82,6 +83,12 @@ def add_award(
         award.has_image = True
     session.commit()
     return award
+
+
+def achievement_iri(summary: t.Mapping[str, t.Any]) -> str:
+    """Return the achievement's IRI a verification summary names (``""`` when it names none)."""
+    value = (summary.get("achievement") or {}).get("id")
+    return value if isinstance(value, str) and len(value) <= 500 else ""
 
 
 def _skills(found: t.Mapping[str, t.Any]) -> list[AwardSkill]:

@@ -1,0 +1,1 @@
+"""Pathways issuers define, earners' progress along them, and recommended next steps."""
