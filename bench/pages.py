@@ -7,10 +7,11 @@ database and embedded Redis in a temp folder)
 
 Each app runs in its own gunicorn (``gthread``, the worker settings of ``wallet run``, no access
 log) and is driven by client *processes* on keep-alive connections, so the client's GIL does not
-cap the figure. The skills page is measured as employers meet it: anonymous, so from the Redis
-page cache after the first request (the cache is keyed by a fingerprint of the data, so what is
-measured is the real path: one SQL statement to find the earner and the fingerprint, one Redis
-read). The award page has no cache. The machine is shared: compare ratios, not figures.
+cap the figure. The skills page is measured as employers meet it: anonymous, so answered after
+the first request by the cached-page door (``wallet.web.fastpages``) in front of Flask: one
+indexed SQL statement for the earner's fingerprint, then the page from the process's memory or
+Redis. The award page has no cache. The servers are measured in alternating rounds and the best
+of each kept; the machine is shared: compare ratios, not figures.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "8", "--
 #: Awards the earner holds (public, with skills from 5 issuers and 2 frameworks).
 AWARDS = 200
 CLIENTS = 4
-SECONDS = 8.0
+SECONDS = 4.0
+ROUNDS = 3
 
 HELLO = """
 from flask import Flask
@@ -117,9 +119,14 @@ def gunicorn(app: str, folder: Path, env: dict[str, str]) -> t.Iterator[int]:
         stderr=open(os.environ.get("BENCH_LOG", os.devnull), "a"),  # noqa: SIM115
     )
     try:
-        deadline = time.monotonic() + 30
+        # The socket accepts as soon as the master binds; the workers answer once they have
+        # imported the app, which takes seconds on a loaded machine: wait for an answer.
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            with contextlib.suppress(OSError):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                connection.request("GET", "/")
+                connection.getresponse().read()
                 break
             time.sleep(0.2)
         else:
@@ -177,13 +184,23 @@ def main() -> None:
         }
         env.pop("REDIS_URL", None)
         handle, public_id = seed(env)
-        figures: dict[str, float] = {}
-        with gunicorn("hello:app", base, env) as port:
-            figures["hello"] = rate(port, "/")
-        with gunicorn("wsgi:app", ROOT, env) as port:
-            figures["skills"] = rate(port, f"/@{handle}/skills")
-            figures["award"] = rate(port, f"/a/{public_id}")
-            figures["skills (filtered)"] = rate(port, f"/@{handle}/skills?issuer=Issuer+3")
+        paths = {
+            "hello": "/",
+            "skills": f"/@{handle}/skills",
+            "award": f"/a/{public_id}",
+            "skills (filtered)": f"/@{handle}/skills?issuer=Issuer+3",
+        }
+        figures: dict[str, float] = dict.fromkeys(paths, 0.0)
+        # Both servers stay up and are measured in alternating rounds, best of each kept: a
+        # shared machine's load then weighs on every figure alike.
+        with (
+            gunicorn("hello:app", base, env) as hello_port,
+            gunicorn("wsgi:app", ROOT, env) as port,
+        ):
+            for _ in range(ROUNDS):
+                for name, path in paths.items():
+                    rate_now = rate(hello_port if name == "hello" else port, path)
+                    figures[name] = max(figures[name], rate_now)
 
     hello = figures["hello"]
     rows = [

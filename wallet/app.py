@@ -39,10 +39,13 @@ from wallet.sharing import views as sharing_views
 from wallet.surveys import earner_views as survey_earner_views
 from wallet.surveys import views as survey_views
 from wallet.web import context
+from wallet.web import pagecache
 from wallet.web import ratelimit
 from wallet.web import templating
 from wallet.web import views as core_views
 from wallet.web.errors import register_error_handlers
+from wallet.web.fastpages import DOOR
+from wallet.web.fastpages import CachedPages
 from wallet.web.security import register_security_headers
 
 #: Interface languages with a shipped catalogue.
@@ -62,6 +65,15 @@ def create_app(config: Config | None = None) -> Flask:
     _apply_config(app, config)
     runtime = Runtime.build(config)
     app.extensions["wallet"] = runtime
+    pages = app.extensions[pagecache.EXTENSION] = pagecache.PageStore(runtime.redis)
+    door = app.extensions[DOOR] = CachedPages(
+        app.wsgi_app,
+        runtime,
+        pages,
+        locales=LOCALES,
+        cookies=(app.config["SESSION_COOKIE_NAME"], app.config["REMEMBER_COOKIE_NAME"]),
+    )
+    app.wsgi_app = door  # type: ignore[method-assign]
     if config.trusted_proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app,

@@ -39,6 +39,10 @@ class User(Base):
     revision: Mapped[int] = mapped_column(
         default=1, server_default="1", onupdate=literal_column("revision + 1")
     )
+    #: Bumped by the database itself (triggers on ``awards``, migration 0017) whenever one of the
+    #: earner's awards is added, changed or removed, however it was written: with ``revision``,
+    #: the fingerprint of the earner's cached public pages, read in one indexed lookup.
+    pages_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     #: argon2id hash of the password.
     password_hash: Mapped[str] = mapped_column(String(255))
     #: Preferred interface language (``en``, ``es``); empty means "from the browser".

@@ -29,28 +29,30 @@ def _is_embeddable(app: Flask) -> bool:
     return bool(getattr(view, "wallet_embeddable", False))
 
 
+def headers(*, framed: bool, secure: bool) -> list[tuple[str, str]]:
+    """Return the security headers of a response (``framed``: an embeddable page)."""
+    ancestors = "*" if framed else "'none'"
+    found = [("Content-Security-Policy", CONTENT_SECURITY_POLICY.format(ancestors=ancestors))]
+    if not framed:
+        found.append(("X-Frame-Options", "DENY"))
+    found += [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    if secure:
+        found.append(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"))
+    return found
+
+
 def register_security_headers(app: Flask) -> None:
     """Add the headers every response carries."""
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        framed = _is_embeddable(app)
-        ancestors = "*" if framed else "'none'"
-        response.headers.setdefault(
-            "Content-Security-Policy", CONTENT_SECURITY_POLICY.format(ancestors=ancestors)
-        )
-        if not framed:
-            response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
-        )
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.is_secure:
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
-            )
+        for name, value in headers(framed=_is_embeddable(app), secure=request.is_secure):
+            response.headers.setdefault(name, value)
         if "Cache-Control" not in response.headers and response.mimetype == "text/html":
             # Pages can hold personal data: keep them out of shared caches.
             response.headers["Cache-Control"] = "no-store"
