@@ -30,6 +30,7 @@ from wallet.issuers import claim_views
 from wallet.issuers import member_views as issuer_member_views
 from wallet.issuers import public_views as issuer_public_views
 from wallet.issuers import views as issuer_views
+from wallet.pathways import views as pathway_views
 from wallet.profiles import share_views
 from wallet.profiles import verify_views
 from wallet.profiles import views as profile_views
@@ -138,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sharing_views.bp)
     app.register_blueprint(linkedin_views.bp)
     app.register_blueprint(survey_views.bp)
+    app.register_blueprint(pathway_views.bp)
     app.register_blueprint(survey_earner_views.bp)
     app.register_blueprint(profile_views.bp)
     app.register_blueprint(share_views.bp)

@@ -1,0 +1,488 @@
+"""Use cases of defining pathways, for issuer members and API clients. Each owns its transaction.
+
+A member's right is checked with ``issuers.service.require_role`` (``manage_pathways``: owners
+and admins); an API client's issuer was checked from its token. A draft may be incomplete while
+the issuer builds it step by step; publishing asks ``rules.problems`` for a complete pathway, and
+every later change to a published pathway must keep it complete.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from wallet import errors
+from wallet.db import utcnow
+from wallet.issuers import documents
+from wallet.issuers.models import Achievement
+from wallet.issuers.service import audit
+from wallet.issuers.service import issuer_for_client
+from wallet.issuers.service import require_role
+from wallet.pathways import rules
+from wallet.pathways.models import Pathway
+from wallet.pathways.models import PathwayGroup
+from wallet.pathways.models import PathwayStep
+
+if t.TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from wallet.issuers.models import Issuer
+
+#: Longest name and description of a pathway.
+NAME_MAX, TEXT_MAX = 200, 10_000
+
+
+@dataclasses.dataclass(frozen=True)
+class StepDraft:
+    """A step as the API names it: a platform achievement's public id, or an outside IRI."""
+
+    achievement_id: str | None = None
+    iri: str = ""
+    title: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupDraft:
+    """A group as the API sends it."""
+
+    title: str
+    kind: str = "level"
+    rule: str = "all"
+    required: int | None = None
+    steps: tuple[StepDraft, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Draft:
+    """A whole pathway as the API sends it (an update replaces every group)."""
+
+    name: str
+    description: str = ""
+    #: Public id of one of the issuer's own achievements, awarded on completion.
+    completion_achievement_id: str | None = None
+    groups: tuple[GroupDraft, ...] = ()
+    publish: bool = False
+
+
+def _invalid(found: list[t.Any]) -> errors.Invalid:
+    return errors.Invalid(found[0].render(_))
+
+
+def _pathway(session: Session, issuer_id: int, public_id: str) -> Pathway:
+    pathway = session.scalar(
+        select(Pathway).where(Pathway.public_id == public_id, Pathway.issuer_id == issuer_id)
+    )
+    if pathway is None:
+        raise errors.NotFound(_("This pathway does not exist."))
+    return pathway
+
+
+def _specs(pathway: Pathway) -> list[rules.GroupSpec]:
+    return [
+        rules.GroupSpec(
+            title=group.title,
+            kind=group.kind,
+            rule=group.rule,
+            required=group.required,
+            steps=tuple(
+                rules.StepSpec(iri=s.achievement_iri, title=s.title, achievement_id=s.achievement_id)
+                for s in group.steps
+            ),
+        )
+        for group in pathway.groups
+    ]
+
+
+def _check(pathway: Pathway) -> None:
+    """Refuse a change that leaves a published pathway incomplete, or any group ill-formed."""
+    published = pathway.published_at is not None and pathway.archived_at is None
+    found = rules.problems(_specs(pathway), complete=published)
+    if found:
+        raise _invalid(found)
+
+
+def _completion(session: Session, issuer: Issuer, achievement_id: int | None) -> int | None:
+    """Return the id of the issuer's own achievement to award on completion (None: nothing)."""
+    if achievement_id is None:
+        return None
+    achievement = session.get(Achievement, achievement_id)
+    if achievement is None or achievement.issuer_id != issuer.id or achievement.archived_at:
+        raise errors.Invalid(_("Choose one of your own achievements to award on completion."))
+    return achievement.id
+
+
+def _editable(pathway: Pathway) -> None:
+    if pathway.archived_at is not None:
+        raise errors.Conflict(_("This pathway is archived and can no longer change."))
+
+
+# --- Members, on the issuer pages -----------------------------------------------------------
+
+
+def get_pathway(session: Session, user_id: int, issuer_id: int, public_id: str) -> Pathway:
+    """Return one of the issuer's pathways, for any of its members."""
+    require_role(session, user_id, issuer_id, "view")
+    return _pathway(session, issuer_id, public_id)
+
+
+def create_pathway(
+    session: Session,
+    user_id: int,
+    issuer_id: int,
+    *,
+    name: str,
+    description: str = "",
+    completion_achievement_id: int | None = None,
+) -> Pathway:
+    """Start a draft pathway; its levels and steps are added next."""
+    issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
+    pathway = Pathway(
+        issuer_id=issuer.id,
+        name=name.strip()[:NAME_MAX],
+        description=description.strip()[:TEXT_MAX],
+        completion_achievement_id=_completion(session, issuer, completion_achievement_id),
+    )
+    session.add(pathway)
+    session.flush()
+    audit(session, issuer, user_id, "pathway.created", pathway=pathway.public_id)
+    session.commit()
+    return pathway
+
+
+def update_details(
+    session: Session,
+    user_id: int,
+    issuer_id: int,
+    public_id: str,
+    *,
+    name: str,
+    description: str,
+    completion_achievement_id: int | None,
+) -> Pathway:
+    """Change a pathway's name, description and completion achievement."""
+    issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
+    pathway = _pathway(session, issuer.id, public_id)
+    _editable(pathway)
+    pathway.name = name.strip()[:NAME_MAX]
+    pathway.description = description.strip()[:TEXT_MAX]
+    pathway.completion_achievement_id = _completion(session, issuer, completion_achievement_id)
+    audit(session, issuer, user_id, "pathway.updated", pathway=public_id, part="details")
+    session.commit()
+    return pathway
+
+
+def add_group(
+    session: Session, user_id: int, issuer_id: int, public_id: str, spec: rules.GroupSpec
+) -> PathwayGroup:
+    """Add a level or milestone at the end of the pathway (its steps are added next)."""
+    issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
+    pathway = _pathway(session, issuer.id, public_id)
+    _editable(pathway)
+    group = PathwayGroup(position=len(pathway.groups), **_group_fields(spec))
+    pathway.groups.append(group)
+    _check(pathway)
+    audit(session, issuer, user_id, "pathway.updated", pathway=public_id, part="group added")
+    session.commit()
+    return group
+
+
+def _group_fields(spec: rules.GroupSpec) -> dict[str, t.Any]:
+    return {
+        "title": spec.title.strip()[: rules.TITLE_MAX],
+        "kind": spec.kind,
+        "rule": spec.rule,
+        "required": spec.required if spec.rule == "any" else None,
+    }
+
+
+def _group(pathway: Pathway, group_id: int) -> PathwayGroup:
+    group = next((g for g in pathway.groups if g.id == group_id), None)
+    if group is None:
+        raise errors.NotFound(_("This level or milestone does not exist."))
+    return group
+
+
+def update_group(
+    session: Session,
+    user_id: int,
+    issuer_id: int,
+    public_id: str,
+    group_id: int,
+    spec: rules.GroupSpec,
+) -> PathwayGroup:
+    """Change a group's title, kind and rule."""
+    issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
+    pathway = _pathway(session, issuer.id, public_id)
+    _editable(pathway)
+    group = _group(pathway, group_id)
+    for name, value in _group_fields(spec).items():
+        setattr(group, name, value)
+    _check(pathway)
+    audit(session, issuer, user_id, "pathway.updated", pathway=public_id, part="group changed")
+    session.commit()
+    return group
+
+
+def remove_group(
+    session: Session, user_id: int, issuer_id: int, public_id: str, group_id: int
+) -> Pathway:
+    """Remove a group and its steps; the groups after it move up."""
+    issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
+    pathway = _pathway(session, issuer.id, public_id)
+    _editable(pathway)
+    pathway.groups.remove(_group(pathway, group_id))
+    for position, group in enumerate(pathway.groups):
+        group.position = position
+    _check(pathway)
+    audit(session, issuer, user_id, "pathway.updated", pathway=public_id, part="group removed")
+    session.commit()
+    return pathway
+
+
+def add_step(
+    session: Session,
+    user_id: int,
+    issuer_id: int,
+    public_id: str,
+    group_id: int,
+    *,
+    achievement_id: int | None = None,
+    iri: str = "",
+    title: str = "",
+    base_url: str,
+) -> PathwayStep:
+    """Add an achievement to a group: one on this platform (any issuer's) or one issued elsewhere,
+    named by its IRI and a title."""
+    issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
+    pathway = _pathway(session, issuer.id, public_id)
+    _editable(pathway)
+    group = _group(pathway, group_id)
+    if achievement_id is not None:
+        achievement = session.get(Achievement, achievement_id)
+        if achievement is None or achievement.archived_at is not None:
+            raise errors.NotFound(_("This achievement does not exist."))
+        spec = _platform_step(achievement, base_url)
+    else:
+        spec = _outside_step(iri, title)
+    if any(step.achievement_iri == spec.iri for step in group.steps):
+        raise errors.Invalid(_("“%(group)s” already lists this achievement.", group=group.title))
+    step = PathwayStep(
+        position=len(group.steps),
+        achievement_iri=spec.iri,
+        achievement_id=spec.achievement_id,
+        title=spec.title,
+    )
+    group.steps.append(step)
+    _check(pathway)
+    audit(session, issuer, user_id, "pathway.updated", pathway=public_id, part="step added")
+    session.commit()
+    return step
+
+
+def _platform_step(achievement: Achievement, base_url: str) -> rules.StepSpec:
+    return rules.StepSpec(
+        iri=documents.Urls(base_url).badge_class(achievement),
+        title=achievement.name[: rules.TITLE_MAX],
+        achievement_id=achievement.id,
+    )
+
+
+def _outside_step(iri: str, title: str) -> rules.StepSpec:
+    iri = iri.strip()
+    problem = rules.iri_problem(iri)
+    if problem is not None:
+        raise errors.Invalid(problem.render(_), field="iri")
+    if not title.strip():
+        raise errors.Invalid(_("Give the achievement's name."), field="title")
+    return rules.StepSpec(iri=iri, title=title.strip()[: rules.TITLE_MAX])
+
+
+def remove_step(
+    session: Session, user_id: int, issuer_id: int, public_id: str, step_id: int
+) -> Pathway:
+    """Remove a step from its group."""
+    issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
+    pathway = _pathway(session, issuer.id, public_id)
+    _editable(pathway)
+    for group in pathway.groups:
+        step = next((s for s in group.steps if s.id == step_id), None)
+        if step is not None:
+            group.steps.remove(step)
+            for position, kept in enumerate(group.steps):
+                kept.position = position
+            break
+    else:
+        raise errors.NotFound(_("This step does not exist."))
+    _check(pathway)
+    audit(session, issuer, user_id, "pathway.updated", pathway=public_id, part="step removed")
+    session.commit()
+    return pathway
+
+
+def publish(session: Session, user_id: int, issuer_id: int, public_id: str) -> Pathway:
+    """Publish a complete pathway: earners see it and their progress along it."""
+    issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
+    pathway = _pathway(session, issuer.id, public_id)
+    _editable(pathway)
+    found = rules.problems(_specs(pathway), complete=True)
+    if found:
+        raise _invalid(found)
+    if pathway.published_at is None:
+        pathway.published_at = utcnow()
+        audit(session, issuer, user_id, "pathway.published", pathway=public_id)
+    session.commit()
+    return pathway
+
+
+def archive(session: Session, user_id: int, issuer_id: int, public_id: str) -> Pathway:
+    """Archive a pathway: earners no longer see it; completions already made stay."""
+    issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
+    pathway = _pathway(session, issuer.id, public_id)
+    if pathway.archived_at is None:
+        pathway.archived_at = utcnow()
+        audit(session, issuer, user_id, "pathway.archived", pathway=public_id)
+    session.commit()
+    return pathway
+
+
+def problems_of(pathway: Pathway) -> list[str]:
+    """Return what keeps a pathway from being published, as sentences (none: it can be)."""
+    return [found.render(_) for found in rules.problems(_specs(pathway), complete=True)]
+
+
+# --- API clients ----------------------------------------------------------------------------
+
+
+def pathway_for_client(session: Session, issuer_id: int, public_id: str) -> Pathway:
+    """Return one of the issuer's pathways (archived ones too), for its API client."""
+    return _pathway(session, issuer_id, public_id)
+
+
+def create_for_client(
+    session: Session, issuer_id: int, draft: Draft, *, base_url: str, client: str
+) -> Pathway:
+    """Create a pathway with all its groups, published at once if the draft says so."""
+    issuer = issuer_for_client(session, issuer_id)
+    pathway = Pathway(issuer_id=issuer.id)
+    session.add(pathway)
+    _apply(session, issuer, pathway, draft, base_url)
+    session.flush()
+    audit(session, issuer, None, "pathway.created", pathway=pathway.public_id, client=client)
+    session.commit()
+    return pathway
+
+
+def replace_for_client(
+    session: Session, issuer_id: int, public_id: str, draft: Draft, *, base_url: str, client: str
+) -> Pathway:
+    """Replace a pathway's name, description, completion achievement and every group."""
+    issuer = issuer_for_client(session, issuer_id)
+    pathway = _pathway(session, issuer.id, public_id)
+    _editable(pathway)
+    pathway.groups.clear()
+    session.flush()  # the old steps go before the new ones take their (group, IRI) places
+    _apply(session, issuer, pathway, draft, base_url)
+    audit(session, issuer, None, "pathway.updated", pathway=public_id, client=client)
+    session.commit()
+    return pathway
+
+
+def archive_for_client(session: Session, issuer_id: int, public_id: str, *, client: str) -> Pathway:
+    """Archive a pathway, for the issuer's API client."""
+    issuer = issuer_for_client(session, issuer_id)
+    pathway = _pathway(session, issuer.id, public_id)
+    if pathway.archived_at is None:
+        pathway.archived_at = utcnow()
+        audit(session, issuer, None, "pathway.archived", pathway=public_id, client=client)
+    session.commit()
+    return pathway
+
+
+def _apply(
+    session: Session, issuer: Issuer, pathway: Pathway, draft: Draft, base_url: str
+) -> None:
+    """Give ``pathway`` what ``draft`` describes, refusing it whole if anything is wrong."""
+    specs = _resolve(session, draft, base_url)
+    found = rules.problems(specs, complete=draft.publish or pathway.published_at is not None)
+    if found:
+        raise _invalid(found)
+    completion = None
+    if draft.completion_achievement_id is not None:
+        completion = session.scalar(
+            select(Achievement.id).where(
+                Achievement.public_id == draft.completion_achievement_id,
+                Achievement.issuer_id == issuer.id,
+                Achievement.archived_at.is_(None),
+            )
+        )
+        if completion is None:
+            raise errors.Invalid(
+                _("Choose one of your own achievements to award on completion."),
+                field="completion_achievement_id",
+            )
+    pathway.name = draft.name.strip()[:NAME_MAX]
+    pathway.description = draft.description.strip()[:TEXT_MAX]
+    pathway.completion_achievement_id = completion
+    pathway.groups = [
+        PathwayGroup(
+            position=position,
+            steps=[
+                PathwayStep(
+                    position=number,
+                    achievement_iri=step.iri,
+                    achievement_id=step.achievement_id,
+                    title=step.title,
+                )
+                for number, step in enumerate(spec.steps)
+            ],
+            **_group_fields(spec),
+        )
+        for position, spec in enumerate(specs)
+    ]
+    if draft.publish and pathway.published_at is None:
+        pathway.published_at = utcnow()
+
+
+def _resolve(session: Session, draft: Draft, base_url: str) -> list[rules.GroupSpec]:
+    """Turn the draft's steps into IRIs and titles, reading platform achievements in one query."""
+    wanted = {s.achievement_id for g in draft.groups for s in g.steps if s.achievement_id}
+    found = {
+        a.public_id: a
+        for a in session.scalars(
+            select(Achievement).where(
+                Achievement.public_id.in_(wanted), Achievement.archived_at.is_(None)
+            )
+        )
+    }
+    specs = []
+    for group in draft.groups:
+        steps = []
+        for step in group.steps:
+            if step.achievement_id is not None:
+                achievement = found.get(step.achievement_id)
+                if achievement is None:
+                    raise errors.Invalid(
+                        _("No achievement on this platform has the id %(id)s.", id=step.achievement_id),
+                        field="groups",
+                    )
+                platform = _platform_step(achievement, base_url)
+                if step.title.strip():
+                    platform = dataclasses.replace(
+                        platform, title=step.title.strip()[: rules.TITLE_MAX]
+                    )
+                steps.append(platform)
+            else:
+                steps.append(_outside_step(step.iri, step.title))
+        specs.append(
+            rules.GroupSpec(
+                title=group.title,
+                kind=group.kind,
+                rule=group.rule,
+                required=group.required,
+                steps=tuple(steps),
+            )
+        )
+    return specs
