@@ -24,6 +24,7 @@ from wallet.issuer_api import client_views
 from wallet.issuer_api import engagement_views as api_engagement_views
 from wallet.issuer_api import oauth
 from wallet.issuer_api import oauth_views
+from wallet.issuer_api import pathway_views as api_pathway_views
 from wallet.issuer_api import survey_views as api_survey_views
 from wallet.issuer_api import views as api_views
 from wallet.issuers import claim_views
@@ -159,6 +160,7 @@ def _register_issuer_api(app: Flask) -> None:
     # The survey operations are registered on the same blueprint when their module loads.
     assert api_survey_views.bp is api_views.bp
     assert api_engagement_views.bp is api_views.bp
+    assert api_pathway_views.bp is api_views.bp
     app.register_blueprint(api_views.bp)
     app.register_blueprint(oauth_views.bp)
     app.register_blueprint(client_views.bp)

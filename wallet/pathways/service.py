@@ -367,8 +367,8 @@ def create_for_client(
     """Create a pathway with all its groups, published at once if the draft says so."""
     issuer = issuer_for_client(session, issuer_id)
     pathway = Pathway(issuer_id=issuer.id)
-    session.add(pathway)
     _apply(session, issuer, pathway, draft, base_url)
+    session.add(pathway)
     session.flush()
     audit(session, issuer, None, "pathway.created", pathway=pathway.public_id, client=client)
     session.commit()
