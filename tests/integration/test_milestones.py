@@ -138,3 +138,26 @@ def test_accepting_the_last_step_puts_the_milestone_badge_in_the_wallet(
             IssuedAward.achievement_id == school.milestone.id
         )
     ) == 1
+
+
+def test_the_loser_of_a_race_finds_the_completion_taken_and_awards_nothing(
+    db: Session, runtime: Runtime
+) -> None:
+    """What the slower of two simultaneous evaluations meets on PostgreSQL (SQLite serialises
+    them before it can happen): the completion it inserts breaks the unique constraint."""
+    keys = runtime.config.data_keys
+    school = academy(db, keys)
+    pathway = published_pathway(db, school)
+    earner = holding(db, school, "Networking", "Security")
+    assert milestones.evaluate(db, earner.id, base_url=BASE_URL, data_keys=keys)
+
+    late = milestones._complete(db, pathway, earner.id, base_url=BASE_URL, data_keys=keys)
+    db.commit()
+
+    assert late is False
+    assert len(_events(db, "pathway.completed", earner.id)) == 1
+    assert db.scalar(
+        select(func.count()).select_from(IssuedAward).where(
+            IssuedAward.achievement_id == school.milestone.id
+        )
+    ) == 1
