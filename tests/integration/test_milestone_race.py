@@ -90,16 +90,22 @@ def test_two_awards_arriving_together_award_the_milestone_once(
     assert failures == []
     assert sorted(completed) == [[], [pathway.public_id]]
     db.expire_all()
-    assert db.scalar(
-        select(func.count()).select_from(PathwayCompletion).where(
-            PathwayCompletion.pathway_id == pathway.id
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(PathwayCompletion)
+            .where(PathwayCompletion.pathway_id == pathway.id)
         )
-    ) == 1
-    assert db.scalar(
-        select(func.count()).select_from(IssuedAward).where(
-            IssuedAward.achievement_id == school.milestone.id
+        == 1
+    )
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(IssuedAward)
+            .where(IssuedAward.achievement_id == school.milestone.id)
         )
-    ) == 1
+        == 1
+    )
     completed_events = db.scalars(
         select(OutboxMessage.id).where(
             OutboxMessage.type == "pathway.completed", OutboxMessage.user_id == earner.id

@@ -53,7 +53,9 @@ def test_completing_awards_the_milestone_once_however_often_it_is_evaluated(
     for _ in range(3):
         milestones.evaluate(db, earner.id, award_id=security.id, base_url=BASE_URL, data_keys=keys)
 
-    completions = db.scalars(select(PathwayCompletion).where(PathwayCompletion.user_id == earner.id))
+    completions = db.scalars(
+        select(PathwayCompletion).where(PathwayCompletion.user_id == earner.id)
+    )
     (completion,) = completions.all()
     issued = db.get_one(IssuedAward, completion.issued_award_id)
     assert issued.achievement_id == school.milestone.id
@@ -81,9 +83,18 @@ def test_nothing_happens_before_the_pathway_is_complete_or_published(
     published_pathway(db, school)
     earner = make_user(db)
     storage = give(db, earner, school.iri(school.achievements[1]), "Storage")
-    assert milestones.evaluate(db, earner.id, award_id=storage.id, base_url=BASE_URL, data_keys=keys) == []
-    assert db.scalar(select(func.count()).select_from(PathwayCompletion)
-                     .where(PathwayCompletion.user_id == earner.id)) == 0
+    assert (
+        milestones.evaluate(db, earner.id, award_id=storage.id, base_url=BASE_URL, data_keys=keys)
+        == []
+    )
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(PathwayCompletion)
+            .where(PathwayCompletion.user_id == earner.id)
+        )
+        == 0
+    )
     assert [p["done"] for p in _events(db, "pathway.progressed", earner.id)] == [1]
 
     # A pathway without a milestone badge completes without awarding anything.
@@ -101,9 +112,7 @@ def test_accepting_the_last_step_puts_the_milestone_badge_in_the_wallet(
     school = academy(db, keys)
     pathway = published_pathway(db, school)
     earner = holding(db, school, "Networking")
-    pending = give(
-        db, earner, school.iri(school.achievements[2]), "Security", acceptance="pending"
-    )
+    pending = give(db, earner, school.iri(school.achievements[2]), "Security", acceptance="pending")
 
     backpack.accept_award(db, earner.id, pending.id)
     work(runtime)  # evaluates the pathways: completes it and awards the milestone badge
@@ -133,11 +142,14 @@ def test_accepting_the_last_step_puts_the_milestone_badge_in_the_wallet(
     # Accepting the milestone badge itself evaluates again, and awards nothing more.
     backpack.accept_award(db, earner.id, milestone.id)
     work(runtime)
-    assert db.scalar(
-        select(func.count()).select_from(IssuedAward).where(
-            IssuedAward.achievement_id == school.milestone.id
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(IssuedAward)
+            .where(IssuedAward.achievement_id == school.milestone.id)
         )
-    ) == 1
+        == 1
+    )
 
 
 def test_the_loser_of_a_race_finds_the_completion_taken_and_awards_nothing(
@@ -156,8 +168,11 @@ def test_the_loser_of_a_race_finds_the_completion_taken_and_awards_nothing(
 
     assert late is False
     assert len(_events(db, "pathway.completed", earner.id)) == 1
-    assert db.scalar(
-        select(func.count()).select_from(IssuedAward).where(
-            IssuedAward.achievement_id == school.milestone.id
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(IssuedAward)
+            .where(IssuedAward.achievement_id == school.milestone.id)
         )
-    ) == 1
+        == 1
+    )

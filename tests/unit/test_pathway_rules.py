@@ -60,7 +60,8 @@ def test_any_text_gets_an_answer_never_an_error(text: str) -> None:
     problem = iri_problem(text)
     assert problem is None or str(problem)
     if problem is None:
-        assert text.startswith(("http://", "https://")) and len(text) <= 500
+        assert text.startswith(("http://", "https://"))
+        assert len(text) <= 500
 
 
 def test_the_rule_reads_as_earners_say_it() -> None:

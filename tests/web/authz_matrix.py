@@ -623,9 +623,7 @@ MATRIX: dict[str, list[Case]] = {
             api_only(201),
             json={
                 "name": "N",
-                "groups": [
-                    {"title": "G", "steps": [{"iri": "https://e.example/b", "title": "B"}]}
-                ],
+                "groups": [{"title": "G", "steps": [{"iri": "https://e.example/b", "title": "B"}]}],
             },
         )
     ],
@@ -637,7 +635,9 @@ MATRIX: dict[str, list[Case]] = {
             api_only(404),
             json={
                 "name": "Stolen",
-                "groups": [{"title": "G", "steps": [{"achievement_id": "{achievement_public_id}"}]}],
+                "groups": [
+                    {"title": "G", "steps": [{"achievement_id": "{achievement_public_id}"}]}
+                ],
             },
         )
     ],

@@ -33,9 +33,9 @@ from wallet.issuer_api import service as api_service
 from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
 from wallet.issuers import service as issuers
-from wallet.profiles import service as profiles
 from wallet.pathways import rules as pathway_rules
 from wallet.pathways import service as pathways
+from wallet.profiles import service as profiles
 from wallet.surveys import service as surveys
 from wallet.surveys.models import SurveyInvitation
 

@@ -63,7 +63,8 @@ def test_a_client_creates_reads_lists_replaces_and_archives_a_pathway(
     assert pathway["status"] == "published"
     assert pathway["completion_achievement_id"] == milestone.public_id
     foundations, certified = pathway["groups"]
-    assert foundations["rule"] == "any" and foundations["required"] == 1
+    assert foundations["rule"] == "any"
+    assert foundations["required"] == 1
     assert [s["title"] for s in foundations["steps"]] == ["SQL", "Storage"]
     assert foundations["steps"][1]["achievement_id"] == other.achievements[1].public_id
     assert foundations["steps"][1]["achievement_iri"] == other.iri(other.achievements[1])
@@ -125,11 +126,29 @@ def test_mistakes_get_422_with_the_reason(app: Flask, db: Session) -> None:
     http = app.test_client()
     step = {"iri": "https://exams.example/badges/x", "title": "X"}
     cases = [
-        ({"name": "P", "groups": [{"title": "G", "rule": "any", "required": 2, "steps": [step]}]}, "required"),
+        (
+            {
+                "name": "P",
+                "groups": [{"title": "G", "rule": "any", "required": 2, "steps": [step]}],
+            },
+            "required",
+        ),
         ({"name": "P", "groups": [{"title": "G", "steps": []}]}, "groups.0.steps"),
-        ({"name": "P", "groups": [{"title": "G", "steps": [{"iri": "ftp://x.example/b", "title": "B"}]}]}, "iri"),
-        ({"name": "P", "groups": [{"title": "G", "steps": [step, step]}]}, "same achievement twice"),
-        ({"name": "P", "groups": [{"title": "G", "steps": [{"achievement_id": "0" * 32}]}]}, "0" * 32),
+        (
+            {
+                "name": "P",
+                "groups": [{"title": "G", "steps": [{"iri": "ftp://x.example/b", "title": "B"}]}],
+            },
+            "iri",
+        ),
+        (
+            {"name": "P", "groups": [{"title": "G", "steps": [step, step]}]},
+            "same achievement twice",
+        ),
+        (
+            {"name": "P", "groups": [{"title": "G", "steps": [{"achievement_id": "0" * 32}]}]},
+            "0" * 32,
+        ),
         # The completion badge must be the issuer's own.
         (
             {
@@ -150,7 +169,10 @@ def test_scopes_and_issuers_are_kept_apart(app: Flask, db: Session) -> None:
     reader = api_caller(app, db, scopes=["pathways:read"])
     writer = api_caller(app, db, name="Another")
     http = app.test_client()
-    body = {"name": "P", "groups": [{"title": "G", "steps": [{"iri": "https://e.example/b", "title": "B"}]}]}
+    body = {
+        "name": "P",
+        "groups": [{"title": "G", "steps": [{"iri": "https://e.example/b", "title": "B"}]}],
+    }
     assert http.post("/api/v1/pathways", json=body, headers=reader.headers).status_code == 403
     made = http.post("/api/v1/pathways", json=body, headers=writer.headers).get_json()
     assert http.get(f"/api/v1/pathways/{made['id']}", headers=reader.headers).status_code == 404

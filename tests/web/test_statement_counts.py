@@ -93,7 +93,10 @@ def test_pathway_progress_costs_the_same_statements_for_1_and_5_pathways(
         wallet = client.get("/wallet").get_data(as_text=True)
         assert wallet.count('class="pathway-item"') == count
         costs.append(
-            (_cost(client, runtime, "/wallet"), _cost(client, runtime, f"/wallet/awards/{award_id}"))
+            (
+                _cost(client, runtime, "/wallet"),
+                _cost(client, runtime, f"/wallet/awards/{award_id}"),
+            )
         )
     assert costs[0] == costs[1], costs
     assert max(costs[1]) <= 14, costs

@@ -194,9 +194,7 @@ def award(award_id: int) -> str:
         add_form=add_form,
         in_collections=[c for c in mine if c.id in held],
         survey=survey_queries.open_invitation_for_award(session, user_id, item.id),
-        earner_pathways=pathway_queries.earner_pathways(
-            session, user_id, iri=item.achievement_iri
-        ),
+        earner_pathways=pathway_queries.earner_pathways(session, user_id, iri=item.achievement_iri),
     )
 
 

@@ -21,7 +21,8 @@ from wallet.pathways import rules
 
 #: An outside achievement's IRI: an http(s) URL without spaces.
 Iri = t.Annotated[
-    str, StringConstraints(min_length=10, max_length=rules.IRI_MAX, pattern=r"^https?://[^\s\x00]+$")
+    str,
+    StringConstraints(min_length=10, max_length=rules.IRI_MAX, pattern=r"^https?://[^\s\x00]+$"),
 ]
 
 

@@ -37,7 +37,9 @@ __all__ = ["bp"]
 def _public_ids(pathways: list[Pathway]) -> dict[int, str]:
     """Return the public ids of the achievements the pathways name, in one query."""
     ids = {p.completion_achievement_id for p in pathways if p.completion_achievement_id}
-    ids |= {s.achievement_id for p in pathways for g in p.groups for s in g.steps if s.achievement_id}
+    ids |= {
+        s.achievement_id for p in pathways for g in p.groups for s in g.steps if s.achievement_id
+    }
     if not ids:
         return {}
     rows = context.db_session().execute(

@@ -41,9 +41,7 @@ class PathwayForm(FlaskForm):  # type: ignore[misc]
 class GroupForm(FlaskForm):  # type: ignore[misc]
     """A level or milestone: title, kind and the rule that completes it."""
 
-    title = StringField(
-        _l("Title"), validators=[DataRequired(), Length(max=rules.TITLE_MAX)]
-    )
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=rules.TITLE_MAX)])
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice("level", _l("Level")), SelectChoice("milestone", _l("Milestone"))],
@@ -77,4 +75,6 @@ class StepForm(FlaskForm):  # type: ignore[misc]
             "(the BadgeClass URL or the achievement's id), starting with https://."
         ),
     )
-    title = StringField(_l("Achievement name"), validators=[Optional(), Length(max=rules.TITLE_MAX)])
+    title = StringField(
+        _l("Achievement name"), validators=[Optional(), Length(max=rules.TITLE_MAX)]
+    )

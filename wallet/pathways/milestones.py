@@ -60,9 +60,12 @@ def evaluate(
         now = progress_of.progress(shape, held)
         if new_iri and new_iri in shape.iris:
             _progressed(session, pathway, user_id, new_iri, now)
-        if now.complete and pathway.id not in done_before:
-            if _complete(session, pathway, user_id, base_url=base_url, data_keys=data_keys):
-                completed.append(pathway.public_id)
+        if (
+            now.complete
+            and pathway.id not in done_before
+            and _complete(session, pathway, user_id, base_url=base_url, data_keys=data_keys)
+        ):
+            completed.append(pathway.public_id)
     session.commit()
     return completed
 

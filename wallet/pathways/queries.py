@@ -207,5 +207,8 @@ def earner_pathways(
     ]
     return sorted(
         found,
-        key=lambda item: (item.progress.complete, -item.progress.done / max(1, item.progress.needed)),
+        key=lambda item: (
+            item.progress.complete,
+            -item.progress.done / max(1, item.progress.needed),
+        ),
     )

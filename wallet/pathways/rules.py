@@ -65,7 +65,9 @@ def group_problems(group: GroupSpec, *, complete: bool) -> list[Message]:
     if group.kind not in GROUP_KINDS:
         found.append(Message(N_("A group is a level or a milestone.")))
     if group.rule not in RULES:
-        found.append(Message(N_("A group is completed by all of its steps or by any number of them.")))
+        found.append(
+            Message(N_("A group is completed by all of its steps or by any number of them."))
+        )
     if len(group.steps) > MAX_STEPS:
         found.append(
             Message(N_("“%(group)s” has more than %(max)s steps."), group=name, max=MAX_STEPS)
@@ -80,14 +82,19 @@ def group_problems(group: GroupSpec, *, complete: bool) -> list[Message]:
         if required < 1 or (group.steps and required > len(group.steps)):
             found.append(
                 Message(
-                    N_("In “%(group)s”, “any” must count from 1 to its number of steps (%(count)s)."),
+                    N_(
+                        "In “%(group)s”, “any” must count from 1 to its number of steps "
+                        "(%(count)s)."
+                    ),
                     group=name,
                     count=len(group.steps),
                 )
             )
         elif complete and required > len(group.steps):
             found.append(
-                Message(N_("“%(group)s” needs at least %(count)s steps."), group=name, count=required)
+                Message(
+                    N_("“%(group)s” needs at least %(count)s steps."), group=name, count=required
+                )
             )
     return found
 

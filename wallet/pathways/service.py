@@ -88,7 +88,9 @@ def _specs(pathway: Pathway) -> list[rules.GroupSpec]:
             rule=group.rule,
             required=group.required,
             steps=tuple(
-                rules.StepSpec(iri=s.achievement_iri, title=s.title, achievement_id=s.achievement_id)
+                rules.StepSpec(
+                    iri=s.achievement_iri, title=s.title, achievement_id=s.achievement_id
+                )
                 for s in group.steps
             ),
         )
@@ -401,9 +403,7 @@ def archive_for_client(session: Session, issuer_id: int, public_id: str, *, clie
     return pathway
 
 
-def _apply(
-    session: Session, issuer: Issuer, pathway: Pathway, draft: Draft, base_url: str
-) -> None:
+def _apply(session: Session, issuer: Issuer, pathway: Pathway, draft: Draft, base_url: str) -> None:
     """Give ``pathway`` what ``draft`` describes, refusing it whole if anything is wrong."""
     specs = _resolve(session, draft, base_url)
     found = rules.problems(specs, complete=draft.publish or pathway.published_at is not None)
@@ -465,7 +465,10 @@ def _resolve(session: Session, draft: Draft, base_url: str) -> list[rules.GroupS
                 achievement = found.get(step.achievement_id)
                 if achievement is None:
                     raise errors.Invalid(
-                        _("No achievement on this platform has the id %(id)s.", id=step.achievement_id),
+                        _(
+                            "No achievement on this platform has the id %(id)s.",
+                            id=step.achievement_id,
+                        ),
                         field="groups",
                     )
                 platform = _platform_step(achievement, base_url)

@@ -85,7 +85,9 @@ def index(issuer_id: int) -> Page:
         flash(_("“%(name)s” is a draft: add its first level.", name=pathway.name), "success")
         return redirect(_edit_url(issuer.id, pathway))
     if request.method == "POST" and not may_manage:
-        raise errors.Forbidden(_("Your role in %(issuer)s does not allow this.", issuer=issuer.name))
+        raise errors.Forbidden(
+            _("Your role in %(issuer)s does not allow this.", issuer=issuer.name)
+        )
     page = render_template(
         "pathways/index.html",
         issuer=issuer,
@@ -374,7 +376,8 @@ def archive(issuer_id: int, public_id: str) -> Page:
             heading=_("Archive “%(name)s”?", name=pathway.name),
             explanation=_(
                 "Earners no longer see it or their progress along it, and it can no longer "
-                "change. Badges already awarded for completing it stay valid. This cannot be undone."
+                "change. Badges already awarded for completing it stay valid. This cannot be "
+                "undone."
             ),
             action=url_for("pathways.archive", issuer_id=issuer.id, public_id=public_id),
             button=_("Archive"),
