@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 
 from tests.pathway_helpers import BASE_URL
 from tests.pathway_helpers import academy
@@ -34,9 +35,15 @@ if t.TYPE_CHECKING:
 
 
 @pytest.fixture
-def db(runtime: Runtime) -> t.Iterator[Session]:
+def sessions(runtime: Runtime) -> sessionmaker[Session]:
+    """Return a session factory on the engine itself (each session its own connection)."""
+    return sessionmaker(bind=runtime.db.engine, expire_on_commit=False)
+
+
+@pytest.fixture
+def db(sessions: sessionmaker[Session]) -> t.Iterator[Session]:
     """Return a session that commits for real; delete the rows the test made afterwards."""
-    session = runtime.db.session()
+    session = sessions()
     last_message = session.scalar(select(func.max(OutboxMessage.id))) or 0
     last_user = session.scalar(select(func.max(User.id))) or 0
     last_issuer = session.scalar(select(func.max(Issuer.id))) or 0
@@ -53,7 +60,7 @@ def db(runtime: Runtime) -> t.Iterator[Session]:
 
 
 def test_two_awards_arriving_together_award_the_milestone_once(
-    db: Session, runtime: Runtime
+    db: Session, runtime: Runtime, sessions: sessionmaker[Session]
 ) -> None:
     keys = runtime.config.data_keys
     school = academy(db, keys)
@@ -70,7 +77,7 @@ def test_two_awards_arriving_together_award_the_milestone_once(
     failures: list[BaseException] = []
 
     def evaluate(award_id: int) -> None:
-        with runtime.db.session() as session:
+        with sessions() as session:
             try:
                 start.wait(timeout=10)
                 completed.append(
