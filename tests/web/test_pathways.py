@@ -107,6 +107,7 @@ def test_an_owner_builds_publishes_and_archives_a_pathway(app: Flask, db: Sessio
     assert "Milestone 2: Professional" in public
     assert "any 1 of 2" in public
     assert "Skills: Object storage" in public  # the other issuer's achievement's skill
+    assert "Skills along the way" in public
     assert "Architecture Exam" in public
     assert "Issued elsewhere" in public
     assert "Awarded automatically" in public

@@ -24,8 +24,8 @@ from wallet.issuer_api.operations import bp
 from wallet.issuer_api.operations import operation
 from wallet.issuer_api.operations import problem
 from wallet.issuers.models import Achievement
+from wallet.pathways import client_service as service
 from wallet.pathways import queries
-from wallet.pathways import service
 from wallet.web import context
 
 if t.TYPE_CHECKING:

@@ -105,6 +105,18 @@ class PublicPathway:
     issuer_names: dict[int, str]
     completion: Achievement | None
 
+    @property
+    def skills(self) -> list[str]:
+        """Return the skills the pathway's platform achievements align to, in pathway order."""
+        seen: dict[str, str] = {}
+        for group in self.pathway.groups:
+            for step in group.steps:
+                achievement = self.achievements.get(step.achievement_id or 0)
+                for skill in achievement.alignments if achievement else []:
+                    name = str(skill.get("name") or "").strip()
+                    seen.setdefault(name.casefold(), name)
+        return [name for name in seen.values() if name]
+
 
 def public_pathway(session: Session, public_id: str, viewer_id: int | None) -> PublicPathway:
     """Return a published pathway (a member of its issuer also sees a draft or archived one)."""

@@ -1,14 +1,13 @@
-"""Use cases of defining pathways, for issuer members and API clients. Each owns its transaction.
+"""Use cases of defining pathways on the issuer pages. Each owns its transaction.
 
 A member's right is checked with ``issuers.service.require_role`` (``manage_pathways``: owners
-and admins); an API client's issuer was checked from its token. A draft may be incomplete while
-the issuer builds it step by step; publishing asks ``rules.problems`` for a complete pathway, and
-every later change to a published pathway must keep it complete.
+and admins); the API's whole-pathway use cases are in ``client_service``. A draft may be
+incomplete while the issuer builds it step by step; publishing asks ``rules.problems`` for a
+complete pathway, and every later change to a published pathway must keep it complete.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import typing as t
 
 from flask_babel import gettext as _
@@ -19,7 +18,6 @@ from wallet.db import utcnow
 from wallet.issuers import documents
 from wallet.issuers.models import Achievement
 from wallet.issuers.service import audit
-from wallet.issuers.service import issuer_for_client
 from wallet.issuers.service import require_role
 from wallet.pathways import rules
 from wallet.pathways.models import Pathway
@@ -35,43 +33,11 @@ if t.TYPE_CHECKING:
 NAME_MAX, TEXT_MAX = 200, 10_000
 
 
-@dataclasses.dataclass(frozen=True)
-class StepDraft:
-    """A step as the API names it: a platform achievement's public id, or an outside IRI."""
-
-    achievement_id: str | None = None
-    iri: str = ""
-    title: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class GroupDraft:
-    """A group as the API sends it."""
-
-    title: str
-    kind: str = "level"
-    rule: str = "all"
-    required: int | None = None
-    steps: tuple[StepDraft, ...] = ()
-
-
-@dataclasses.dataclass(frozen=True)
-class Draft:
-    """A whole pathway as the API sends it (an update replaces every group)."""
-
-    name: str
-    description: str = ""
-    #: Public id of one of the issuer's own achievements, awarded on completion.
-    completion_achievement_id: str | None = None
-    groups: tuple[GroupDraft, ...] = ()
-    publish: bool = False
-
-
-def _invalid(found: list[t.Any]) -> errors.Invalid:
+def invalid(found: list[t.Any]) -> errors.Invalid:
     return errors.Invalid(found[0].render(_))
 
 
-def _pathway(session: Session, issuer_id: int, public_id: str) -> Pathway:
+def pathway_of(session: Session, issuer_id: int, public_id: str) -> Pathway:
     pathway = session.scalar(
         select(Pathway).where(Pathway.public_id == public_id, Pathway.issuer_id == issuer_id)
     )
@@ -103,7 +69,7 @@ def _check(pathway: Pathway) -> None:
     published = pathway.published_at is not None and pathway.archived_at is None
     found = rules.problems(_specs(pathway), complete=published)
     if found:
-        raise _invalid(found)
+        raise invalid(found)
 
 
 def _completion(session: Session, issuer: Issuer, achievement_id: int | None) -> int | None:
@@ -116,7 +82,7 @@ def _completion(session: Session, issuer: Issuer, achievement_id: int | None) ->
     return achievement.id
 
 
-def _editable(pathway: Pathway) -> None:
+def editable(pathway: Pathway) -> None:
     if pathway.archived_at is not None:
         raise errors.Conflict(_("This pathway is archived and can no longer change."))
 
@@ -127,7 +93,7 @@ def _editable(pathway: Pathway) -> None:
 def get_pathway(session: Session, user_id: int, issuer_id: int, public_id: str) -> Pathway:
     """Return one of the issuer's pathways, for any of its members."""
     require_role(session, user_id, issuer_id, "view")
-    return _pathway(session, issuer_id, public_id)
+    return pathway_of(session, issuer_id, public_id)
 
 
 def create_pathway(
@@ -166,8 +132,8 @@ def update_details(
 ) -> Pathway:
     """Change a pathway's name, description and completion achievement."""
     issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
-    pathway = _pathway(session, issuer.id, public_id)
-    _editable(pathway)
+    pathway = pathway_of(session, issuer.id, public_id)
+    editable(pathway)
     pathway.name = name.strip()[:NAME_MAX]
     pathway.description = description.strip()[:TEXT_MAX]
     pathway.completion_achievement_id = _completion(session, issuer, completion_achievement_id)
@@ -181,9 +147,9 @@ def add_group(
 ) -> PathwayGroup:
     """Add a level or milestone at the end of the pathway (its steps are added next)."""
     issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
-    pathway = _pathway(session, issuer.id, public_id)
-    _editable(pathway)
-    group = PathwayGroup(position=len(pathway.groups), **_group_fields(spec))
+    pathway = pathway_of(session, issuer.id, public_id)
+    editable(pathway)
+    group = PathwayGroup(position=len(pathway.groups), **group_fields(spec))
     pathway.groups.append(group)
     _check(pathway)
     audit(session, issuer, user_id, "pathway.updated", pathway=public_id, part="group added")
@@ -191,7 +157,7 @@ def add_group(
     return group
 
 
-def _group_fields(spec: rules.GroupSpec) -> dict[str, t.Any]:
+def group_fields(spec: rules.GroupSpec) -> dict[str, t.Any]:
     return {
         "title": spec.title.strip()[: rules.TITLE_MAX],
         "kind": spec.kind,
@@ -217,10 +183,10 @@ def update_group(
 ) -> PathwayGroup:
     """Change a group's title, kind and rule."""
     issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
-    pathway = _pathway(session, issuer.id, public_id)
-    _editable(pathway)
+    pathway = pathway_of(session, issuer.id, public_id)
+    editable(pathway)
     group = _group(pathway, group_id)
-    for name, value in _group_fields(spec).items():
+    for name, value in group_fields(spec).items():
         setattr(group, name, value)
     _check(pathway)
     audit(session, issuer, user_id, "pathway.updated", pathway=public_id, part="group changed")
@@ -233,8 +199,8 @@ def remove_group(
 ) -> Pathway:
     """Remove a group and its steps; the groups after it move up."""
     issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
-    pathway = _pathway(session, issuer.id, public_id)
-    _editable(pathway)
+    pathway = pathway_of(session, issuer.id, public_id)
+    editable(pathway)
     pathway.groups.remove(_group(pathway, group_id))
     for position, group in enumerate(pathway.groups):
         group.position = position
@@ -259,16 +225,16 @@ def add_step(
     """Add an achievement to a group: one on this platform (any issuer's) or one issued elsewhere,
     named by its IRI and a title."""
     issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
-    pathway = _pathway(session, issuer.id, public_id)
-    _editable(pathway)
+    pathway = pathway_of(session, issuer.id, public_id)
+    editable(pathway)
     group = _group(pathway, group_id)
     if achievement_id is not None:
         achievement = session.get(Achievement, achievement_id)
         if achievement is None or achievement.archived_at is not None:
             raise errors.NotFound(_("This achievement does not exist."))
-        spec = _platform_step(achievement, base_url)
+        spec = platform_step(achievement, base_url)
     else:
-        spec = _outside_step(iri, title)
+        spec = outside_step(iri, title)
     if any(step.achievement_iri == spec.iri for step in group.steps):
         raise errors.Invalid(_("“%(group)s” already lists this achievement.", group=group.title))
     step = PathwayStep(
@@ -284,7 +250,7 @@ def add_step(
     return step
 
 
-def _platform_step(achievement: Achievement, base_url: str) -> rules.StepSpec:
+def platform_step(achievement: Achievement, base_url: str) -> rules.StepSpec:
     return rules.StepSpec(
         iri=documents.Urls(base_url).badge_class(achievement),
         title=achievement.name[: rules.TITLE_MAX],
@@ -292,7 +258,7 @@ def _platform_step(achievement: Achievement, base_url: str) -> rules.StepSpec:
     )
 
 
-def _outside_step(iri: str, title: str) -> rules.StepSpec:
+def outside_step(iri: str, title: str) -> rules.StepSpec:
     iri = iri.strip()
     problem = rules.iri_problem(iri)
     if problem is not None:
@@ -307,8 +273,8 @@ def remove_step(
 ) -> Pathway:
     """Remove a step from its group."""
     issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
-    pathway = _pathway(session, issuer.id, public_id)
-    _editable(pathway)
+    pathway = pathway_of(session, issuer.id, public_id)
+    editable(pathway)
     for group in pathway.groups:
         step = next((s for s in group.steps if s.id == step_id), None)
         if step is not None:
@@ -327,11 +293,11 @@ def remove_step(
 def publish(session: Session, user_id: int, issuer_id: int, public_id: str) -> Pathway:
     """Publish a complete pathway: earners see it and their progress along it."""
     issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
-    pathway = _pathway(session, issuer.id, public_id)
-    _editable(pathway)
+    pathway = pathway_of(session, issuer.id, public_id)
+    editable(pathway)
     found = rules.problems(_specs(pathway), complete=True)
     if found:
-        raise _invalid(found)
+        raise invalid(found)
     if pathway.published_at is None:
         pathway.published_at = utcnow()
         audit(session, issuer, user_id, "pathway.published", pathway=public_id)
@@ -342,7 +308,7 @@ def publish(session: Session, user_id: int, issuer_id: int, public_id: str) -> P
 def archive(session: Session, user_id: int, issuer_id: int, public_id: str) -> Pathway:
     """Archive a pathway: earners no longer see it; completions already made stay."""
     issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
-    pathway = _pathway(session, issuer.id, public_id)
+    pathway = pathway_of(session, issuer.id, public_id)
     if pathway.archived_at is None:
         pathway.archived_at = utcnow()
         audit(session, issuer, user_id, "pathway.archived", pathway=public_id)
@@ -353,139 +319,3 @@ def archive(session: Session, user_id: int, issuer_id: int, public_id: str) -> P
 def problems_of(pathway: Pathway) -> list[str]:
     """Return what keeps a pathway from being published, as sentences (none: it can be)."""
     return [found.render(_) for found in rules.problems(_specs(pathway), complete=True)]
-
-
-# --- API clients ----------------------------------------------------------------------------
-
-
-def pathway_for_client(session: Session, issuer_id: int, public_id: str) -> Pathway:
-    """Return one of the issuer's pathways (archived ones too), for its API client."""
-    return _pathway(session, issuer_id, public_id)
-
-
-def create_for_client(
-    session: Session, issuer_id: int, draft: Draft, *, base_url: str, client: str
-) -> Pathway:
-    """Create a pathway with all its groups, published at once if the draft says so."""
-    issuer = issuer_for_client(session, issuer_id)
-    pathway = Pathway(issuer_id=issuer.id)
-    _apply(session, issuer, pathway, draft, base_url)
-    session.add(pathway)
-    session.flush()
-    audit(session, issuer, None, "pathway.created", pathway=pathway.public_id, client=client)
-    session.commit()
-    return pathway
-
-
-def replace_for_client(
-    session: Session, issuer_id: int, public_id: str, draft: Draft, *, base_url: str, client: str
-) -> Pathway:
-    """Replace a pathway's name, description, completion achievement and every group."""
-    issuer = issuer_for_client(session, issuer_id)
-    pathway = _pathway(session, issuer.id, public_id)
-    _editable(pathway)
-    pathway.groups.clear()
-    session.flush()  # the old steps go before the new ones take their (group, IRI) places
-    _apply(session, issuer, pathway, draft, base_url)
-    audit(session, issuer, None, "pathway.updated", pathway=public_id, client=client)
-    session.commit()
-    return pathway
-
-
-def archive_for_client(session: Session, issuer_id: int, public_id: str, *, client: str) -> Pathway:
-    """Archive a pathway, for the issuer's API client."""
-    issuer = issuer_for_client(session, issuer_id)
-    pathway = _pathway(session, issuer.id, public_id)
-    if pathway.archived_at is None:
-        pathway.archived_at = utcnow()
-        audit(session, issuer, None, "pathway.archived", pathway=public_id, client=client)
-    session.commit()
-    return pathway
-
-
-def _apply(session: Session, issuer: Issuer, pathway: Pathway, draft: Draft, base_url: str) -> None:
-    """Give ``pathway`` what ``draft`` describes, refusing it whole if anything is wrong."""
-    specs = _resolve(session, draft, base_url)
-    found = rules.problems(specs, complete=draft.publish or pathway.published_at is not None)
-    if found:
-        raise _invalid(found)
-    completion = None
-    if draft.completion_achievement_id is not None:
-        completion = session.scalar(
-            select(Achievement.id).where(
-                Achievement.public_id == draft.completion_achievement_id,
-                Achievement.issuer_id == issuer.id,
-                Achievement.archived_at.is_(None),
-            )
-        )
-        if completion is None:
-            raise errors.Invalid(
-                _("Choose one of your own achievements to award on completion."),
-                field="completion_achievement_id",
-            )
-    pathway.name = draft.name.strip()[:NAME_MAX]
-    pathway.description = draft.description.strip()[:TEXT_MAX]
-    pathway.completion_achievement_id = completion
-    pathway.groups = [
-        PathwayGroup(
-            position=position,
-            steps=[
-                PathwayStep(
-                    position=number,
-                    achievement_iri=step.iri,
-                    achievement_id=step.achievement_id,
-                    title=step.title,
-                )
-                for number, step in enumerate(spec.steps)
-            ],
-            **_group_fields(spec),
-        )
-        for position, spec in enumerate(specs)
-    ]
-    if draft.publish and pathway.published_at is None:
-        pathway.published_at = utcnow()
-
-
-def _resolve(session: Session, draft: Draft, base_url: str) -> list[rules.GroupSpec]:
-    """Turn the draft's steps into IRIs and titles, reading platform achievements in one query."""
-    wanted = {s.achievement_id for g in draft.groups for s in g.steps if s.achievement_id}
-    found = {
-        a.public_id: a
-        for a in session.scalars(
-            select(Achievement).where(
-                Achievement.public_id.in_(wanted), Achievement.archived_at.is_(None)
-            )
-        )
-    }
-    specs = []
-    for group in draft.groups:
-        steps = []
-        for step in group.steps:
-            if step.achievement_id is not None:
-                achievement = found.get(step.achievement_id)
-                if achievement is None:
-                    raise errors.Invalid(
-                        _(
-                            "No achievement on this platform has the id %(id)s.",
-                            id=step.achievement_id,
-                        ),
-                        field="groups",
-                    )
-                platform = _platform_step(achievement, base_url)
-                if step.title.strip():
-                    platform = dataclasses.replace(
-                        platform, title=step.title.strip()[: rules.TITLE_MAX]
-                    )
-                steps.append(platform)
-            else:
-                steps.append(_outside_step(step.iri, step.title))
-        specs.append(
-            rules.GroupSpec(
-                title=group.title,
-                kind=group.kind,
-                rule=group.rule,
-                required=group.required,
-                steps=tuple(steps),
-            )
-        )
-    return specs
