@@ -153,6 +153,15 @@ def test_mistakes_are_refused_with_a_clear_reason(app: Flask, db: Session) -> No
     db.refresh(pathway)
     assert len(pathway.groups[1].steps) == 1
 
+    # A published pathway takes a new level with its first step, not an empty one.
+    level = {"new-title": "Expert", "new-kind": "level", "new-rule": "all"}
+    empty = _post(client, f"{edit}/groups", level, prefix="new-")
+    assert "“Expert” needs at least one step." in empty.get_data(as_text=True)
+    first = {**level, "new-first": str(school.achievements[1].id)}
+    assert _post(client, f"{edit}/groups", first, prefix="new-").status_code == 302
+    db.refresh(pathway)
+    assert [s.title for s in pathway.groups[-1].steps] == ["Storage"]
+
     # A draft with an empty level cannot be published, and says why.
     draft = _post(client, f"/issuers/{school.issuer.id}/pathways", {"name": "Draft"})
     draft_edit = draft.headers["Location"]

@@ -60,6 +60,16 @@ class GroupForm(FlaskForm):  # type: ignore[misc]
         validators=[Optional(), NumberRange(min=1, max=rules.MAX_STEPS)],
         description=_l("For example 2, for “any 2 of 3”."),
     )
+    first = SelectField(
+        _l("Its first step"),
+        choices=[],
+        default="",
+        validate_choice=False,
+        description=_l(
+            "One of your achievements. A published pathway only takes a level with a step; "
+            "add more steps after."
+        ),
+    )
 
 
 class StepForm(FlaskForm):  # type: ignore[misc]

@@ -143,13 +143,29 @@ def update_details(
 
 
 def add_group(
-    session: Session, user_id: int, issuer_id: int, public_id: str, spec: rules.GroupSpec
+    session: Session,
+    user_id: int,
+    issuer_id: int,
+    public_id: str,
+    spec: rules.GroupSpec,
+    *,
+    first_achievement_id: int | None = None,
+    base_url: str = "",
 ) -> PathwayGroup:
-    """Add a level or milestone at the end of the pathway (its steps are added next)."""
+    """Add a level or milestone at the end of the pathway, with its first step if given (a
+    published pathway needs one); more steps are added next."""
     issuer, _member = require_role(session, user_id, issuer_id, "manage_pathways")
     pathway = pathway_of(session, issuer.id, public_id)
     editable(pathway)
     group = PathwayGroup(position=len(pathway.groups), **group_fields(spec))
+    if first_achievement_id is not None:
+        achievement = session.get(Achievement, first_achievement_id)
+        if achievement is None or achievement.archived_at is not None:
+            raise errors.NotFound(_("This achievement does not exist."))
+        first = platform_step(achievement, base_url)
+        group.steps.append(
+            PathwayStep(achievement_iri=first.iri, achievement_id=achievement.id, title=first.title)
+        )
     pathway.groups.append(group)
     _check(pathway)
     audit(session, issuer, user_id, "pathway.updated", pathway=public_id, part="group added")

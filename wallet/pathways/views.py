@@ -105,7 +105,9 @@ def _edit_url(issuer_id: int, pathway: Pathway, anchor: str = "") -> str:
 
 def _group_form(group: t.Any = None) -> forms.GroupForm:
     if group is None:
-        return forms.GroupForm(prefix="new")
+        form = forms.GroupForm(prefix="new")
+        form.first.choices = _completion_choices(int((request.view_args or {})["issuer_id"]))
+        return form
     return forms.GroupForm(
         prefix=f"g{group.id}",
         formdata=None,
@@ -215,7 +217,13 @@ def add_group(issuer_id: int, public_id: str) -> Page:
         return _editor(issuer, pathway, new_group=form, status=400)
     try:
         group = service.add_group(
-            context.db_session(), _user_id(), issuer.id, public_id, _group_spec(form)
+            context.db_session(),
+            _user_id(),
+            issuer.id,
+            public_id,
+            _group_spec(form),
+            first_achievement_id=int(form.first.data) if form.first.data else None,
+            base_url=context.config().base_url,
         )
     except errors.WalletError as error:
         form.required.errors = [*form.required.errors, error.message]
