@@ -24,12 +24,14 @@ from wallet.issuer_api import client_views
 from wallet.issuer_api import engagement_views as api_engagement_views
 from wallet.issuer_api import oauth
 from wallet.issuer_api import oauth_views
+from wallet.issuer_api import pathway_views as api_pathway_views
 from wallet.issuer_api import survey_views as api_survey_views
 from wallet.issuer_api import views as api_views
 from wallet.issuers import claim_views
 from wallet.issuers import member_views as issuer_member_views
 from wallet.issuers import public_views as issuer_public_views
 from wallet.issuers import views as issuer_views
+from wallet.pathways import views as pathway_views
 from wallet.profiles import share_views
 from wallet.profiles import verify_views
 from wallet.profiles import views as profile_views
@@ -150,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sharing_views.bp)
     app.register_blueprint(linkedin_views.bp)
     app.register_blueprint(survey_views.bp)
+    app.register_blueprint(pathway_views.bp)
     app.register_blueprint(survey_earner_views.bp)
     app.register_blueprint(profile_views.bp)
     app.register_blueprint(share_views.bp)
@@ -169,6 +172,7 @@ def _register_issuer_api(app: Flask) -> None:
     # The survey operations are registered on the same blueprint when their module loads.
     assert api_survey_views.bp is api_views.bp
     assert api_engagement_views.bp is api_views.bp
+    assert api_pathway_views.bp is api_views.bp
     app.register_blueprint(api_views.bp)
     app.register_blueprint(oauth_views.bp)
     app.register_blueprint(client_views.bp)

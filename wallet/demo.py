@@ -32,6 +32,11 @@ from wallet.badges.verify import verify
 from wallet.db import utcnow
 from wallet.http import BlockedURL
 from wallet.issuers import service as issuers
+from wallet.issuers.models import Issuer
+from wallet.issuers.models import Membership
+from wallet.pathways import rules as pathway_rules
+from wallet.pathways import service as pathways
+from wallet.pathways.models import Pathway
 from wallet.surveys import service as surveys
 from wallet.surveys.models import Survey
 from wallet.surveys.models import SurveyInvitation
@@ -86,6 +91,20 @@ COLLECTION = "Job applications"
 _COLOURS = ("#0b5cad", "#6b3fa0", "#1a6e35", "#8a5a00")
 
 
+#: The demo pathway: Demo Academy's levels over the demo badges, and its milestone badge. The
+#: demo earner holds three of its steps and has the fourth waiting for their answer.
+PATHWAY = "Robotics Engineer"
+PATHWAY_GROUPS = [
+    ("Foundations", "level", "any", 1, ["Introduction to Robotics", "Python Programming"]),
+    ("Working in teams", "milestone", "all", None, ["Team Leadership", "Cloud Fundamentals"]),
+]
+
+
+def _achievement_iri(title: str) -> str:
+    """Return the IRI the demo credentials give the achievement called ``title``."""
+    return f"https://demo.example/achievements/{title.lower().replace(' ', '-')}"
+
+
 def _new_password() -> str:
     return "demo-" + secrets.token_urlsafe(12)
 
@@ -121,7 +140,7 @@ def _seed_awards(session: Session, user: User) -> int:
             issuer_id=issuer,
             issuer_name=DEMO_ISSUER,
             recipient_email=DEMO_EMAIL,
-            achievement_id=f"https://demo.example/achievements/{title.lower().replace(' ', '-')}",
+            achievement_id=_achievement_iri(title),
             name=title,
             description=text,
             criteria=text,
@@ -270,13 +289,67 @@ def _seed_survey(session: Session, user: User, data_keys: tuple[str, ...]) -> st
     )
 
 
+def _seed_pathway(session: Session, user: User) -> str:
+    """Give Demo Academy a published pathway over the demo badges, with a milestone badge."""
+    issuer_id = session.scalar(
+        select(Issuer.id)
+        .join(Membership, Membership.issuer_id == Issuer.id)
+        .where(Issuer.name == DEMO_ISSUER, Membership.user_id == user.id)
+    )
+    if issuer_id is None:
+        return "No demo issuer: the demo pathway was not made."
+    milestone = issuers.create_achievement(
+        session,
+        user.id,
+        issuer_id,
+        {
+            "name": PATHWAY,
+            "description": "Completed the Robotics Engineer pathway.",
+            "criteria": "Complete every level of the pathway.",
+            "achievement_type": "Certification",
+        },
+    )
+    pathway = pathways.create_pathway(
+        session,
+        user.id,
+        issuer_id,
+        name=PATHWAY,
+        description="From your first robot to leading a robotics team.",
+        completion_achievement_id=milestone.id,
+    )
+    for title, kind, rule, required, steps in PATHWAY_GROUPS:
+        group = pathways.add_group(
+            session,
+            user.id,
+            issuer_id,
+            pathway.public_id,
+            pathway_rules.GroupSpec(title, kind, rule, required),
+        )
+        for step in steps:
+            pathways.add_step(
+                session,
+                user.id,
+                issuer_id,
+                pathway.public_id,
+                group.id,
+                iri=_achievement_iri(step),
+                title=step,
+                base_url="",
+            )
+    pathways.publish(session, user.id, issuer_id, pathway.public_id)
+    return (
+        f"Published {DEMO_ISSUER}'s pathway “{PATHWAY}”: the demo earner is 2 of 3 along it; "
+        "accepting their waiting badge completes it."
+    )
+
+
 def seed(
     session: Session, *, reset_password: bool = False, data_keys: tuple[str, ...] = ()
 ) -> list[str]:
     """Create the demo earner and their badges unless they exist; return lines to print.
 
     With ``data_keys`` (to seal the demo issuer's signing key) the demo earner also owns an
-    issuer with a survey that has answers.
+    issuer with a survey that has answers and a published pathway they are on.
     """
     user = queries.user_with_verified_email(session, DEMO_EMAIL)
     lines: list[str] = []
@@ -314,4 +387,6 @@ def seed(
         )
     if data_keys and session.scalar(select(Survey.id).where(Survey.title == SURVEY)) is None:
         lines.append(_seed_survey(session, user, data_keys))
+    if data_keys and session.scalar(select(Pathway.id).where(Pathway.name == PATHWAY)) is None:
+        lines.append(_seed_pathway(session, user))
     return lines

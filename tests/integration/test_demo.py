@@ -11,6 +11,7 @@ from sqlalchemy import select
 from wallet import demo
 from wallet.accounts import service
 from wallet.accounts.models import User
+from wallet.pathways import queries as pathway_queries
 from wallet.surveys import service as surveys
 from wallet.surveys.models import Survey
 
@@ -63,3 +64,14 @@ def test_the_demo_includes_a_survey_with_enough_answers_to_show(
     assert texts.shown
     assert len(texts.texts) == 5
     assert [name for name, _answer in texts.named] == ["Respondent 6"]
+
+
+def test_the_demo_earner_is_along_the_demo_pathway(db: Session, runtime: Runtime) -> None:
+    lines = demo.seed(db, data_keys=runtime.config.data_keys)
+    assert any(demo.PATHWAY in line for line in lines)
+    demo.seed(db, data_keys=runtime.config.data_keys)
+    owner = db.scalars(select(User).where(User.handle == "demo")).one()
+    (on,) = pathway_queries.earner_pathways(db, owner.id)
+    assert on.name == demo.PATHWAY
+    assert (on.progress.done, on.progress.needed) == (2, 3)
+    assert [step.title for step in on.progress.current.left] == ["Cloud Fundamentals"]

@@ -565,4 +565,81 @@ MATRIX: dict[str, list[Case]] = {
     "api.survey_results": [
         Case("GET", "/api/v1/surveys/{survey_public_id}/results", api_only(404))
     ],
+    # Pathways (issue 8): ``{pathway_id}`` is the public id of a published pathway of the
+    # earner's issuer, with one level ``{group_id}`` holding one step ``{step_id}``.
+    "pathways.index": [
+        Case("GET", "/issuers/{issuer_id}/pathways", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/pathways", owner_only(400)),
+    ],
+    "pathways.edit": [
+        Case("GET", "/issuers/{issuer_id}/pathways/{pathway_id}", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/pathways/{pathway_id}", owner_only(400)),
+    ],
+    "pathways.add_group": [
+        Case("POST", "/issuers/{issuer_id}/pathways/{pathway_id}/groups", owner_only(400))
+    ],
+    "pathways.update_group": [
+        Case(
+            "POST", "/issuers/{issuer_id}/pathways/{pathway_id}/groups/{group_id}", owner_only(400)
+        )
+    ],
+    "pathways.remove_group": [
+        Case(
+            "GET",
+            "/issuers/{issuer_id}/pathways/{pathway_id}/groups/{group_id}/remove",
+            owner_only(200),
+        ),
+        # The only level of a published pathway cannot go: told so on the editor.
+        Case(
+            "POST",
+            "/issuers/{issuer_id}/pathways/{pathway_id}/groups/{group_id}/remove",
+            owner_only(302),
+        ),
+    ],
+    "pathways.add_step": [
+        Case("POST", "/issuers/{issuer_id}/pathways/{pathway_id}/steps", owner_only(400))
+    ],
+    "pathways.remove_step": [
+        Case(
+            "POST",
+            "/issuers/{issuer_id}/pathways/{pathway_id}/steps/{step_id}/remove",
+            owner_only(302),
+        )
+    ],
+    "pathways.publish": [
+        Case("GET", "/issuers/{issuer_id}/pathways/{pathway_id}/publish", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/pathways/{pathway_id}/publish", owner_only(302)),
+    ],
+    "pathways.archive": [
+        Case("GET", "/issuers/{issuer_id}/pathways/{pathway_id}/archive", owner_only(200)),
+        Case("POST", "/issuers/{issuer_id}/pathways/{pathway_id}/archive", owner_only(302)),
+    ],
+    "pathways.show": [Case("GET", "/pathways/{pathway_id}", everyone(200))],
+    "api.list_pathways": [Case("GET", "/api/v1/pathways", api_only(200))],
+    "api.create_pathway": [
+        Case(
+            "POST",
+            "/api/v1/pathways",
+            api_only(201),
+            json={
+                "name": "N",
+                "groups": [{"title": "G", "steps": [{"iri": "https://e.example/b", "title": "B"}]}],
+            },
+        )
+    ],
+    "api.get_pathway": [Case("GET", "/api/v1/pathways/{pathway_id}", api_only(404))],
+    "api.update_pathway": [
+        Case(
+            "PUT",
+            "/api/v1/pathways/{pathway_id}",
+            api_only(404),
+            json={
+                "name": "Stolen",
+                "groups": [
+                    {"title": "G", "steps": [{"achievement_id": "{achievement_public_id}"}]}
+                ],
+            },
+        )
+    ],
+    "api.archive_pathway": [Case("DELETE", "/api/v1/pathways/{pathway_id}", api_only(404))],
 }

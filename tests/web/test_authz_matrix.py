@@ -33,6 +33,8 @@ from wallet.issuer_api import service as api_service
 from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
 from wallet.issuers import service as issuers
+from wallet.pathways import rules as pathway_rules
+from wallet.pathways import service as pathways
 from wallet.profiles import service as profiles
 from wallet.surveys import service as surveys
 from wallet.surveys.models import SurveyInvitation
@@ -181,6 +183,20 @@ def test_the_caller_gets_what_the_matrix_says(
         award_ids=[award.id, shared.id],
         expires_at=utcnow() + dt.timedelta(days=7),
     )
+    pathway = pathways.create_pathway(db, owner.id, issuer.id, name="P")
+    group = pathways.add_group(
+        db, owner.id, issuer.id, pathway.public_id, pathway_rules.GroupSpec("Level")
+    )
+    step = pathways.add_step(
+        db,
+        owner.id,
+        issuer.id,
+        pathway.public_id,
+        group.id,
+        achievement_id=achievement.id,
+        base_url="http://localhost",
+    )
+    pathways.publish(db, owner.id, issuer.id, pathway.public_id)
     client = _client_for(app, db, caller, owner.emails[0].email)
     headers = api_caller(app, db, name="Another").headers if caller == "api_client" else {}
     names = {
@@ -212,6 +228,9 @@ def test_the_caller_gets_what_the_matrix_says(
         "social_account_id": linked.id,
         "endpoint_id": endpoint.public_id,
         "delivery_id": delivery.public_id,
+        "pathway_id": pathway.public_id,
+        "group_id": group.id,
+        "step_id": step.id,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}

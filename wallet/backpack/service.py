@@ -24,6 +24,7 @@ from wallet.db import utcnow
 from wallet.events import outbox
 from wallet.events.catalog import AwardAccepted
 from wallet.events.catalog import AwardDeclined
+from wallet.events.catalog import AwardImported
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -81,6 +82,9 @@ def add_award(
         session.flush()
         session.add(AwardImage(award_id=award.id, media_type=image[0], data=image[1]))
         award.has_image = True
+    if acceptance == "accepted":
+        session.flush()
+        outbox.record(session, AwardImported(award_id=award.id, about_user_id=user_id))
     session.commit()
     return award
 

@@ -31,6 +31,7 @@ from wallet.backpack.models import Award
 from wallet.badges.report import Report
 from wallet.issuers.publishing import own_documents_first
 from wallet.messages import Message
+from wallet.pathways import queries as pathway_queries
 from wallet.surveys import queries as survey_queries
 from wallet.web import context
 from wallet.web.auth import login_required
@@ -76,6 +77,9 @@ def awards() -> str:
         else [],
         sorts=SORT_NAMES,
         states=STATE_NAMES,
+        earner_pathways=pathway_queries.earner_pathways(session, user_id)
+        if filters.acceptance == "accepted" and page == 1
+        else [],
     )
 
 
@@ -190,6 +194,7 @@ def award(award_id: int) -> str:
         add_form=add_form,
         in_collections=[c for c in mine if c.id in held],
         survey=survey_queries.open_invitation_for_award(session, user_id, item.id),
+        earner_pathways=pathway_queries.earner_pathways(session, user_id, iri=item.achievement_iri),
     )
 
 

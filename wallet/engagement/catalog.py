@@ -37,6 +37,10 @@ PUBLIC_TYPES: dict[str, PublicType] = {
             "award.downloaded", 1, False, "Someone downloaded the baked image (data.format)."
         ),
         PublicType("survey.completed", 1, False, "An earner answered one of the issuer's surveys."),
+        PublicType(
+            "pathway.progressed", 1, False, "An earner newly holds a step of the issuer's pathway."
+        ),
+        PublicType("pathway.completed", 1, False, "An earner completed the issuer's pathway."),
     )
 }
 
@@ -50,6 +54,4 @@ RESERVED_TYPES = (
     "award.verified",
     "recommendation.shown",
     "recommendation.clicked",
-    "pathway.progressed",
-    "pathway.completed",
 )

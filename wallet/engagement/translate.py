@@ -21,6 +21,7 @@ from wallet.engagement.models import EngagementConsent
 from wallet.issuers.models import Achievement
 from wallet.issuers.models import IssuedAward
 from wallet.issuers.models import Issuer
+from wallet.pathways.models import Pathway
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -82,6 +83,8 @@ class Translator:
             ]
         if kind == "survey.completed":
             return self._survey(row)
+        if kind in ("pathway.progressed", "pathway.completed"):
+            return self._pathway(row)
         issued = self._issued(payload)
         if issued is None:
             return []
@@ -228,5 +231,40 @@ class Translator:
                 data=data,
                 user_id=user_id,
                 achievement_id=achievement_id,
+            )
+        ]
+
+    def _pathway(self, row: OutboxMessage) -> list[Draft]:
+        """Tell a pathway's issuer an earner progressed along it or completed it."""
+        payload = row.payload
+        pathway = self.session.get(Pathway, int(payload["pathway_id"]))
+        if pathway is None:
+            return []
+        issuer = self._cached(
+            "issuer", pathway.issuer_id, lambda: self.session.get_one(Issuer, pathway.issuer_id)
+        )
+        user_id = payload.get("about_user_id")
+        data: dict[str, t.Any] = {
+            "issuer": {"id": issuer.public_id},
+            "pathway": {"id": pathway.public_id, "name": pathway.name},
+            "earner": self._earner(issuer.id, user_id),
+        }
+        issued = None
+        if row.type == "pathway.progressed":
+            data["step"] = {"achievement_iri": payload["step_iri"]}
+            data["progress"] = {"done": payload["done"], "needed": payload["needed"]}
+        elif payload.get("issued_award_id"):
+            issued = self.session.get(IssuedAward, int(payload["issued_award_id"]))
+            if issued is not None:
+                data["award"] = {"id": issued.public_id}
+        return [
+            Draft(
+                issuer_id=issuer.id,
+                type=row.type,
+                occurred_at=row.occurred_at,
+                data=data,
+                user_id=user_id,
+                issued_award_id=issued.id if issued is not None else None,
+                achievement_id=issued.achievement_id if issued is not None else None,
             )
         ]

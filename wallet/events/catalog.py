@@ -151,6 +151,45 @@ class AwardAccepted(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class AwardImported(Event):
+    """An earner added a badge they brought themselves; it is theirs at once (no answer waits)."""
+
+    type: t.ClassVar[str] = "award.imported"
+
+    award_id: int
+    about_user_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class PathwayProgressed(Event):
+    """An earner newly holds a step of a published pathway (recorded once per step and earner)."""
+
+    type: t.ClassVar[str] = "pathway.progressed"
+
+    pathway_id: int
+    issuer_id: int
+    #: The achievement IRI of the step now done.
+    step_iri: str
+    #: Steps done that count, and steps the pathway needs, after this one.
+    done: int
+    needed: int
+    about_user_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class PathwayCompleted(Event):
+    """An earner completed a published pathway (recorded once per pathway and earner)."""
+
+    type: t.ClassVar[str] = "pathway.completed"
+
+    pathway_id: int
+    issuer_id: int
+    #: The milestone award made for it (None: the pathway awards nothing).
+    issued_award_id: int | None = None
+    about_user_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class AwardDeclined(Event):
     """An earner declined an award an issuer sent (for the issuer's engagement stream)."""
 
@@ -230,6 +269,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AwardShared,
         AwardDownloaded,
         AwardAccepted,
+        AwardImported,
+        PathwayProgressed,
+        PathwayCompleted,
         LinkedInPostRequested,
         AwardDeclined,
         SurveyCompleted,

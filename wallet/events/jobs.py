@@ -16,6 +16,7 @@ from wallet.events import mail
 from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
 from wallet.issuers.publishing import own_documents_first
+from wallet.pathways import milestones
 from wallet.sharing import posting
 from wallet.surveys import inviting
 
@@ -159,6 +160,21 @@ def invite_to_surveys(runtime: Runtime, _event_id: str, payload: dict[str, t.Any
         )
 
 
+def evaluate_pathways(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """See how far an earner whose held awards changed is along each published pathway; award
+    the milestone badge of one they completed (once, however often this runs)."""
+    if payload.get("about_user_id") is None:
+        return
+    with runtime.db.session() as session:
+        milestones.evaluate(
+            session,
+            int(payload["about_user_id"]),
+            award_id=int(payload["award_id"]) if payload.get("award_id") else None,
+            base_url=runtime.config.base_url,
+            data_keys=runtime.config.data_keys,
+        )
+
+
 def post_to_linkedin(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
     """Publish an earner's post about an award on LinkedIn and record the outcome."""
     with runtime.db.session() as session:
@@ -186,6 +202,7 @@ JOBS: dict[str, Job] = {
     "run_import": run_import,
     "run_award_upload": run_award_upload,
     "invite_to_surveys": invite_to_surveys,
+    "evaluate_pathways": evaluate_pathways,
     "post_to_linkedin": post_to_linkedin,
     "deliver_webhook": deliver_webhook,
 }
@@ -201,6 +218,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "award.revoked": ("recheck_held_copies",),
     "import.requested": ("run_import",),
     "awards.upload_requested": ("run_award_upload",),
-    "award.accepted": ("invite_to_surveys",),
+    "award.accepted": ("invite_to_surveys", "evaluate_pathways"),
+    "award.imported": ("evaluate_pathways",),
     "linkedin.post_requested": ("post_to_linkedin",),
 }

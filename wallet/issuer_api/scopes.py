@@ -13,6 +13,8 @@ SCOPES = {
     "events:read": _l("Read the engagement events of the issuer's awards"),
     "surveys:write": _l("Create surveys for the issuer's earners"),
     "analytics:read": _l("Read the issuer's analytics"),
+    "pathways:read": _l("Read the issuer's pathways"),
+    "pathways:write": _l("Create, change and archive pathways"),
 }
 
 

@@ -101,6 +101,34 @@ def award(
     return issued
 
 
+def award_automatically(
+    session: Session,
+    issuer_id: int,
+    achievement_id: int,
+    *,
+    email: str,
+    name: str,
+    base_url: str,
+    data_keys: tuple[str, ...],
+) -> IssuedAward:
+    """Award an achievement to an email address with no member acting (a completed pathway's
+    milestone badge), in the caller's transaction: the caller commits with what earned it."""
+    issuer = session.get_one(Issuer, issuer_id)
+    achievement = session.get(Achievement, achievement_id)
+    if achievement is None or achievement.issuer_id != issuer.id or achievement.archived_at:
+        raise errors.NotFound(_("This achievement does not exist."))
+    return _issue(
+        session,
+        None,
+        issuer,
+        achievement,
+        recipient=recipients.normalize("email", email),
+        name=name,
+        base_url=base_url,
+        data_keys=data_keys,
+    )
+
+
 def _one_recipient(email: str, url: str, phone: str) -> tuple[str, str]:
     """Return the (kind, folded identifier) of the one recipient given."""
     given = [

@@ -3,7 +3,8 @@
 Owners do everything; admins run the organisation but cannot remove owners or see the audit log
 reserved to owners; awarders award and revoke; analysts only look at data. Surveys are defined by
 owners and admins, and their results read by owners, admins and analysts (not awarders). Webhook
-endpoints are managed by owners and admins; analytics are read by owners, admins and analysts.
+endpoints and pathways are managed by owners and admins; analytics are read by owners, admins and
+analysts.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ Action = t.Literal[
     "view_survey_results",
     "manage_webhooks",
     "view_analytics",
+    "manage_pathways",
 ]
 
 _CAN: dict[str, frozenset[str]] = {
