@@ -227,6 +227,8 @@ def attempt_all(session: Session, runtime: Runtime, delivery_ids: t.Sequence[int
 
 
 def _read(session: Session, runtime: Runtime, delivery_ids: t.Sequence[int]) -> list[Outgoing]:
+    # A read-only transaction: on SQLite it does not queue for the write lock.
+    session.connection(execution_options={"read_only": True})
     rows = session.scalars(
         select(WebhookDelivery)
         .where(WebhookDelivery.id.in_(delivery_ids), WebhookDelivery.state == "pending")

@@ -21,6 +21,7 @@ from wallet.engagement.models import EngagementConsent
 from wallet.issuers.models import Achievement
 from wallet.issuers.models import IssuedAward
 from wallet.issuers.models import Issuer
+from wallet.pathways.models import Pathway
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -82,6 +83,10 @@ class Translator:
             ]
         if kind == "survey.completed":
             return self._survey(row)
+        if kind == "recommendation.clicked":
+            return self._recommendation(row)
+        if kind in ("pathway.progressed", "pathway.completed"):
+            return self._pathway(row)
         issued = self._issued(payload)
         if issued is None:
             return []
@@ -100,6 +105,8 @@ class Translator:
             extra["channel"] = payload["channel"]
         elif kind == "award.downloaded":
             extra["format"] = payload["format"]
+        elif kind == "award.verified":
+            extra["result"] = payload.get("result", "valid")
         user_id = payload.get("about_user_id")
         return [
             self._award_draft(kind, row, issued, achievement, issuer, user_id=user_id, extra=extra)
@@ -228,5 +235,77 @@ class Translator:
                 data=data,
                 user_id=user_id,
                 achievement_id=achievement_id,
+            )
+        ]
+
+    def _pathway_of(self, pathway_id: t.Any) -> Pathway | None:
+        if pathway_id is None:
+            return None
+        number = int(pathway_id)
+        return t.cast(
+            "Pathway | None",
+            self._cached("pathway", number, lambda: self.session.get(Pathway, number)),
+        )
+
+    def _issuer(self, issuer_id: int) -> Issuer:
+        return t.cast(
+            "Issuer",
+            self._cached("issuer", issuer_id, lambda: self.session.get_one(Issuer, issuer_id)),
+        )
+
+    def _recommendation(self, row: OutboxMessage) -> list[Draft]:
+        """A click on a recommended achievement or pathway: the event of the issuer behind it."""
+        payload = row.payload
+        pathway = self._pathway_of(payload.get("pathway_id"))
+        achievement = None
+        if payload.get("achievement_id") is not None:
+            number = int(payload["achievement_id"])
+            achievement = self._cached(
+                "achievement", number, lambda: self.session.get(Achievement, number)
+            )
+        owner = achievement or pathway
+        if owner is None:
+            return []
+        issuer = self._issuer(owner.issuer_id)
+        user_id = payload.get("about_user_id")
+        data: dict[str, t.Any] = {"issuer": {"id": issuer.public_id}}
+        if achievement is not None:
+            data["achievement"] = {"id": achievement.public_id, "name": achievement.name}
+        if pathway is not None and pathway.issuer_id == issuer.id:
+            data["pathway"] = {"id": pathway.public_id, "name": pathway.name}
+        data["earner"] = self._earner(issuer.id, user_id)
+        return [
+            Draft(
+                issuer_id=issuer.id,
+                type="recommendation.clicked",
+                occurred_at=row.occurred_at,
+                data=data,
+                user_id=user_id,
+                achievement_id=achievement.id if achievement is not None else None,
+            )
+        ]
+
+    def _pathway(self, row: OutboxMessage) -> list[Draft]:
+        """Progress on, or completion of, a pathway: the event of the pathway's issuer."""
+        payload = row.payload
+        pathway = self._pathway_of(payload.get("pathway_id"))
+        if pathway is None:
+            return []
+        issuer = self._issuer(pathway.issuer_id)
+        user_id = payload.get("about_user_id")
+        data: dict[str, t.Any] = {
+            "issuer": {"id": issuer.public_id},
+            "pathway": {"id": pathway.public_id, "name": pathway.name},
+            "earner": self._earner(issuer.id, user_id),
+        }
+        if row.type == "pathway.progressed":
+            data["progress"] = {"done": payload.get("done"), "required": payload.get("required")}
+        return [
+            Draft(
+                issuer_id=issuer.id,
+                type=row.type,
+                occurred_at=row.occurred_at,
+                data=data,
+                user_id=user_id,
             )
         ]
