@@ -283,6 +283,13 @@ def test_ten_thousand_events_arrive_through_worker_kills_a_redis_restart_and_rec
             producer.join(DEADLINE)
             assert produced[-1:] == [EVENTS], "the producer did not finish"
 
+            _until(
+                lambda: len(_delivered(receiver)) >= EVENTS,
+                DEADLINE,
+                f"only {len(_delivered(receiver))} of {EVENTS} events arrived; worker log: "
+                + (tmp_path / "w.log").read_text()[-2000:],
+            )
+            worker.stop()
             with runtime.db.session() as session:
                 numbered = session.execute(
                     select(IssuerEvent.public_id, IssuerEvent.type)
@@ -291,13 +298,6 @@ def test_ten_thousand_events_arrive_through_worker_kills_a_redis_restart_and_rec
                 ).all()
             # The feed also has the award's ``award.created``; the endpoint asked for the rest.
             expected = [public_id for public_id, kind in numbered if kind != "award.created"]
-            _until(
-                lambda: len(_delivered(receiver)) >= EVENTS,
-                DEADLINE,
-                f"only {len(_delivered(receiver))} of {EVENTS} events arrived; worker log: "
-                + (tmp_path / "w.log").read_text()[-2000:],
-            )
-            worker.stop()
 
             # Every event arrived at least once, and nothing arrived that was not produced.
             assert len(expected) == EVENTS

@@ -301,8 +301,12 @@ def _add_surveys(
 ) -> None:
     """Count the issuer's survey responses and their NPS answers per achievement and month."""
     query = (
-        select(SurveyResponse.achievement_id, SurveyResponse.created_at, SurveyResponse.answers)
-        .add_columns(SurveyVersion.questions)
+        select(
+            SurveyResponse.achievement_id,
+            SurveyResponse.created_at,
+            SurveyResponse.answers,
+            SurveyVersion.questions,
+        )
         .join(Survey, SurveyResponse.survey_id == Survey.id)
         .join(SurveyVersion, SurveyResponse.version_id == SurveyVersion.id)
         .where(Survey.issuer_id == issuer_id)
@@ -311,11 +315,15 @@ def _add_surveys(
         query = query.where(SurveyResponse.created_at >= start)
     if end:
         query = query.where(SurveyResponse.created_at < end)
-    for achievement_id, created_at, answers, questions in session.execute(query):
-        cell = cells[(achievement_id or _NO_ACHIEVEMENT, created_at.strftime("%Y-%m"))]
+    for row in session.execute(query):
+        achievement_id = t.cast("int | None", row[0]) or _NO_ACHIEVEMENT
+        created_at = t.cast("dt.datetime", row[1])
+        answers = t.cast("dict[str, t.Any]", row[2] or {})
+        questions = t.cast("list[dict[str, t.Any]]", row[3] or [])
+        cell = cells[(achievement_id, created_at.strftime("%Y-%m"))]
         cell.survey_responses += 1
-        for question in questions or ():
-            value = (answers or {}).get(question.get("id"))
+        for question in questions:
+            value = answers.get(question.get("id", ""))
             if question.get("type") != "nps" or not isinstance(value, int | str):
                 continue
             score = int(value) if str(value).isdigit() else -1
@@ -352,14 +360,15 @@ def _pathways(
     if end:
         query = query.where(IssuerEvent.occurred_at < end)
     cells: dict[tuple[str, str], PathwayFigures] = defaultdict(PathwayFigures)
-    for public_id, period, kind, count in session.execute(query):
-        cell = cells[(str(public_id), str(period))]
+    for row in session.execute(query):
+        cell = cells[(str(row[0]), str(row[1]))]
+        kind, count = str(row[2]), int(t.cast("int", row[3]))
         if kind == "pathway.progressed":
-            cell.progressed += int(count)
+            cell.progressed += count
         elif kind == "pathway.completed":
-            cell.completed += int(count)
+            cell.completed += count
         else:
-            cell.recommendation_clicks += int(count)
+            cell.recommendation_clicks += count
     entries = {
         public_id: PathwayEntry(public_id, name, PathwayFigures(), {})
         for public_id, name in session.execute(
