@@ -24,6 +24,7 @@ import time
 import typing as t
 
 from dramatiq import Message
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import joinedload
@@ -229,27 +230,42 @@ def attempt_all(session: Session, runtime: Runtime, delivery_ids: t.Sequence[int
 def _read(session: Session, runtime: Runtime, delivery_ids: t.Sequence[int]) -> list[Outgoing]:
     # A read-only transaction: on SQLite it does not queue for the write lock.
     session.connection(execution_options={"read_only": True})
-    rows = session.scalars(
-        select(WebhookDelivery)
+    rows = session.execute(
+        select(
+            WebhookDelivery.id,
+            WebhookDelivery.endpoint_id,
+            WebhookDelivery.message_id,
+            WebhookDelivery.body,
+        )
         .where(WebhookDelivery.id.in_(delivery_ids), WebhookDelivery.state == "pending")
-        .options(joinedload(WebhookDelivery.endpoint))
         .order_by(WebhookDelivery.id)
     ).all()
-    now = utcnow()
-    signers: dict[int, tuple[str, ...]] = {}
-    found = []
-    for row in rows:
-        endpoint = row.endpoint
-        if not endpoint.enabled:
-            continue
-        if endpoint.id not in signers:
-            signers[endpoint.id] = tuple(secrets_of(endpoint, runtime.config.data_keys, now))
-        found.append(
-            Outgoing(
-                row.id, endpoint.id, endpoint.url, row.message_id, row.body, signers[endpoint.id]
+    endpoints = {
+        endpoint.id: endpoint
+        for endpoint in session.scalars(
+            select(WebhookEndpoint).where(
+                WebhookEndpoint.id.in_({row.endpoint_id for row in rows}),
+                WebhookEndpoint.disabled_at.is_(None),
             )
         )
-    return found
+    }
+    now = utcnow()
+    signers = {
+        number: tuple(secrets_of(endpoint, runtime.config.data_keys, now))
+        for number, endpoint in endpoints.items()
+    }
+    return [
+        Outgoing(
+            row.id,
+            row.endpoint_id,
+            endpoints[row.endpoint_id].url,
+            row.message_id,
+            row.body,
+            signers[row.endpoint_id],
+        )
+        for row in rows
+        if row.endpoint_id in endpoints
+    ]
 
 
 def _send(client: http.HttpClient, item: Outgoing) -> Outcome:
@@ -275,23 +291,53 @@ def _send(client: http.HttpClient, item: Outgoing) -> Outcome:
 def _record(
     session: Session, runtime: Runtime, outgoing: list[Outgoing], outcomes: dict[int, Outcome]
 ) -> None:
-    """Log the attempts and decide what follows each delivery (no commit)."""
+    """Log the attempts and decide what follows each delivery (no commit).
+
+    Successes, nearly all of them, take two statements for the whole batch (one insert of their
+    log, one update); failures and deliveries left waiting are decided one by one.
+    """
     if not outgoing:
+        return
+    states = dict(
+        session.execute(
+            select(WebhookDelivery.id, WebhookDelivery.state).where(
+                WebhookDelivery.id.in_([item.delivery_id for item in outgoing])
+            )
+        ).all()
+    )
+    # Deleted, or already decided by another run of the same job: nothing to record.
+    pending = [item for item in outgoing if states.get(item.delivery_id) == "pending"]
+    done = [item.delivery_id for item in pending if _ok(outcomes.get(item.delivery_id))]
+    if done:
+        session.execute(
+            insert(WebhookAttempt),
+            [_log_entry(number, outcomes[number]) for number in done],
+        )
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id.in_(done))
+            .values(
+                state="delivered",
+                attempts=WebhookDelivery.attempts + 1,
+                next_attempt_at=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    rest = [item for item in pending if not _ok(outcomes.get(item.delivery_id))]
+    if not rest:
         return
     rows = {
         row.id: row
         for row in session.scalars(
             select(WebhookDelivery)
-            .where(WebhookDelivery.id.in_([item.delivery_id for item in outgoing]))
+            .where(WebhookDelivery.id.in_([item.delivery_id for item in rest]))
             .options(joinedload(WebhookDelivery.endpoint))
         )
     }
     #: Per endpoint that looked down: when its failed delivery is tried again.
     behind: dict[int, dt.datetime] = {}
-    for item in outgoing:
-        delivery = rows.get(item.delivery_id)
-        if delivery is None or delivery.state != "pending":
-            continue  # deleted, or redelivered by hand meanwhile
+    for item in rest:
+        delivery = rows[item.delivery_id]
         outcome = outcomes.get(item.delivery_id)
         if outcome is None:
             # Not attempted: it waits behind its endpoint's failed delivery, in order.
@@ -302,25 +348,30 @@ def _record(
             behind[item.endpoint_id] = delivery.next_attempt_at or utcnow()
 
 
+def _ok(outcome: Outcome | None) -> bool:
+    return outcome is not None and outcome.ok
+
+
+def _log_entry(delivery_id: int, outcome: Outcome) -> dict[str, t.Any]:
+    """Return the row of the delivery log for one attempt."""
+    return {
+        "delivery_id": delivery_id,
+        "attempted_at": outcome.attempted_at,
+        "status": outcome.status,
+        "latency_ms": outcome.latency_ms,
+        "response_start": outcome.said,
+        "ok": outcome.ok,
+    }
+
+
 def _decide(
     session: Session, runtime: Runtime, delivery: WebhookDelivery, outcome: Outcome
 ) -> None:
-    session.add(
-        WebhookAttempt(
-            delivery_id=delivery.id,
-            attempted_at=outcome.attempted_at,
-            status=outcome.status,
-            latency_ms=outcome.latency_ms,
-            response_start=outcome.said,
-            ok=outcome.ok,
-        )
-    )
+    """Log a failed attempt and schedule the retry, or give up and disable the endpoint."""
+    session.add(WebhookAttempt(**_log_entry(delivery.id, outcome)))
     endpoint = delivery.endpoint
     delivery.attempts += 1
-    if outcome.ok:
-        delivery.state = "delivered"
-        delivery.next_attempt_at = None
-    elif outcome.status == 410:
+    if outcome.status == 410:
         delivery.state = "failed"
         delivery.next_attempt_at = None
         disable(session, endpoint, "gone", base_url=runtime.config.base_url)
