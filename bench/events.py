@@ -19,6 +19,7 @@ Targets of issue 10: >= 1,000 deliveries/s, p99 <= 2 s, ratio to the bare loop >
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,12 @@ from wallet.runtime import Runtime
 
 #: Outbox rows committed per transaction.
 BATCH = 100
+
+
+def _cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -170,8 +177,10 @@ def main() -> None:
         _produce(runtime, award_id, owner_id, 1, 0)
         _wait_for(log, 1, 60)
         log.write_text("")
+        cpu_before = _cpu_seconds(worker.pid)
         commits = _produce(runtime, award_id, owner_id, args.count, args.rate)
         arrived = _wait_for(log, args.count, 600)
+        worker_cpu = _cpu_seconds(worker.pid) - cpu_before
     finally:
         worker.terminate()
         worker.wait(30)
@@ -188,11 +197,12 @@ def main() -> None:
     rate = len(latencies) / span
 
     body = b'{"id":"evt_x","type":"award.shared","timestamp":"2026-01-01T00:00:00Z","data":{}}'
-    bare_started = time.monotonic()
+    bare_started, bare_cpu = time.monotonic(), time.process_time()
     with requests.Session() as http:
         for n in range(args.count):
             http.post(url, data=body, headers={"webhook-id": f"bare{n}"}, timeout=10)
     bare = args.count / (time.monotonic() - bare_started)
+    bare_cpu = (time.process_time() - bare_cpu) / args.count
     receiver.terminate()
     receiver.wait(10)
 
@@ -205,6 +215,12 @@ def main() -> None:
     print(f"{'bare requests POST loop per second':<40}{bare:<24,.0f}-")
     print(f"{'ratio to the bare loop':<40}{rate / bare:<24.2f}>= 0.5")
     print(f"(delivered {len(latencies):,} of {args.count:,})")
+    # CPU time does not depend on what else the machine runs: what one delivery costs the worker
+    # process (relay, dispatch, signing, POST, log), against one POST of the bare loop.
+    per_delivery = worker_cpu / max(1, len(latencies))
+    print(f"{'worker CPU per delivery (ms)':<40}{per_delivery * 1000:<24.2f}-")
+    print(f"{'bare loop CPU per POST (ms)':<40}{bare_cpu * 1000:<24.2f}-")
+    print(f"{'deliveries per worker CPU second':<40}{1 / per_delivery:<24,.0f}-")
     runtime.redis.close()
 
 
