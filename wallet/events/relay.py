@@ -16,6 +16,7 @@ import typing as t
 
 from dramatiq import Message
 from sqlalchemy import select
+from sqlalchemy import update
 
 from wallet.db import utcnow
 from wallet.engagement import feed
@@ -67,7 +68,13 @@ def relay_once(runtime: Runtime, broker: Broker, batch: int = 100) -> int:
                         options={},
                     )
                 )
-            row.relayed_at = utcnow()
+        if rows:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([row.id for row in rows]))
+                .values(relayed_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
         session.commit()
         return len(rows)
 
