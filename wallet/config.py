@@ -17,6 +17,9 @@ from wallet.sealing import derived_key
 
 #: The repository root: ``instance/`` lives beside ``wallet/``.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: Seconds before each retry of a failed webhook delivery (each +-20 % jitter): 5 s, 5 min,
+#: 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h; ten attempts over about three days.
+WEBHOOK_RETRY_SCHEDULE: tuple[float, ...] = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -157,6 +160,11 @@ class Config:
     linkedin: LinkedInSettings = field(default_factory=LinkedInSettings)
     #: Social sign-in providers with a configured client id.
     social_providers: tuple[SocialProvider, ...] = ()
+    #: Seconds before each retry of a failed webhook delivery (tests compress it).
+    webhook_retry_schedule: tuple[float, ...] = WEBHOOK_RETRY_SCHEDULE
+    #: Seconds a dispatched webhook delivery is not dispatched again (its job should be done by
+    #: then); a job lost with a worker or a Redis restart is dispatched again after it.
+    webhook_lease: float = 120.0
 
     @property
     def secure_cookies(self) -> bool:

@@ -12,8 +12,13 @@ from tests.factories import make_award
 from tests.factories import make_user
 from wallet.config import config_for_tests
 from wallet.db import Database
+from wallet.db import utcnow
+from wallet.engagement import feed
+from wallet.events import outbox
+from wallet.events.catalog import PathwayCompleted
 from wallet.issuers import awarding
 from wallet.issuers import service as issuers
+from wallet.pathways.models import Pathway
 
 if t.TYPE_CHECKING:
     from pathlib import Path
@@ -64,6 +69,16 @@ def test_an_admin_manages_webhooks_and_an_earner_chooses_what_issuers_see(
             achievement_name="Sails",
             credential_id=f"{live_server}/ob/v3/credentials/{issued.public_id}",
         )
+        # An earner completed one of its pathways (numbered here, as the relay would).
+        pathway = Pathway(issuer_id=issuer.id, name="Rigging")
+        session.add(pathway)
+        session.flush()
+        done = outbox.record(
+            session, PathwayCompleted(pathway_id=pathway.id, issuer_id=pathway.issuer_id)
+        )
+        done.relayed_at = utcnow()
+        session.flush()
+        feed.append(session, [done], base_url=live_server, secret_key="e2e")
         issuer_id = issuer.id
         session.commit()
     database.dispose()
@@ -98,6 +113,7 @@ def test_an_admin_manages_webhooks_and_an_earner_chooses_what_issuers_see(
     page.goto(f"{live_server}/issuers/{issuer_id}")
     page.get_by_role("link", name="Analytics").click()
     assert page.get_by_role("heading", name="Sails").is_visible()
+    assert page.get_by_role("heading", name="Pathway: Rigging").is_visible()
     assert_page_is_usable(page)
 
     page.goto(f"{live_server}/settings")

@@ -89,6 +89,10 @@ def test_analytics_count_issued_accepted_shares_and_views(
         "share_rate": 1.0,
         "unique_viewers": 3,
         "views_per_share": 3.0,
+        "recommendation_clicks": 0,
+        "verifications": 0,
+        "survey_responses": 0,
+        "nps": None,
     }
     [entry] = body["achievements"]
     assert entry["id"] == achievement.public_id

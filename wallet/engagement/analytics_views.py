@@ -27,7 +27,13 @@ COLUMNS = (
     "share_rate",
     "unique_viewers",
     "views_per_share",
+    "recommendation_clicks",
+    "verifications",
+    "survey_responses",
+    "nps",
 )
+#: The columns of pathway rows.
+PATHWAY_COLUMNS = ("progressed", "completed")
 
 
 def _user_id() -> int:
@@ -63,25 +69,43 @@ def index(issuer_id: int) -> str:
 @bp.get("/issuers/<int:issuer_id>/analytics.csv")
 @login_required
 def export(issuer_id: int) -> Response:
-    """The same figures as CSV: one row per achievement and month."""
+    """The same figures as CSV: one row per month for the issuer, each achievement and pathway."""
     _issuer, found = analytics.for_member(
         context.db_session(), _user_id(), issuer_id, since=_date("since"), until=_date("until")
     )
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["achievement_id", "achievement", "month", *COLUMNS, "shares_by_channel"])
+    writer.writerow(
+        ["kind", "id", "name", "month", *COLUMNS, "shares_by_channel", *PATHWAY_COLUMNS]
+    )
+    blank = [""] * len(PATHWAY_COLUMNS)
+    for month, figures in found.months.items():
+        writer.writerow(["issuer", "", "", month, *_cells(figures), *blank])
     for entry in found.achievements:
         for month, figures in entry.months.items():
-            data = figures.as_dict()
-            channels = ";".join(f"{k}={v}" for k, v in data["shares_by_channel"].items())
+            row = ["achievement", entry.public_id, _safe(entry.name), month, *_cells(figures)]
+            writer.writerow([*row, *blank])
+    for path in found.pathways:
+        for month, moves in path.months.items():
+            data = moves.as_dict()
+            cells = ["" for _column in COLUMNS] + [""]
+            cells[COLUMNS.index("recommendation_clicks")] = str(data["recommendation_clicks"])
             writer.writerow(
-                [entry.public_id, _safe(entry.name), month, *(data[c] for c in COLUMNS), channels]
+                ["pathway", path.public_id, _safe(path.name), month, *cells]
+                + [data[column] for column in PATHWAY_COLUMNS]
             )
     return Response(
         out.getvalue(),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="analytics.csv"'},
     )
+
+
+def _cells(figures: analytics.Figures) -> list[t.Any]:
+    """Return the CSV cells of one row of figures (``COLUMNS``, then the shares by channel)."""
+    data = figures.as_dict()
+    channels = ";".join(f"{k}={v}" for k, v in data["shares_by_channel"].items())
+    return [*("" if data[c] is None else data[c] for c in COLUMNS), channels]
 
 
 def _safe(value: str) -> str:

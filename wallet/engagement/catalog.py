@@ -37,6 +37,13 @@ PUBLIC_TYPES: dict[str, PublicType] = {
             "award.downloaded", 1, False, "Someone downloaded the baked image (data.format)."
         ),
         PublicType("survey.completed", 1, False, "An earner answered one of the issuer's surveys."),
+        PublicType("award.verified", 1, False, "Someone checked the award live (data.result)."),
+        PublicType(
+            "recommendation.clicked",
+            1,
+            False,
+            "An earner opened a recommended achievement or pathway of the issuer.",
+        ),
         PublicType(
             "pathway.progressed", 1, False, "An earner newly holds a step of the issuer's pathway."
         ),
@@ -51,7 +58,5 @@ TEST_TYPE = "webhook.test"
 RESERVED_TYPES = (
     "award.expired",
     "award.visibility_changed",
-    "award.verified",
     "recommendation.shown",
-    "recommendation.clicked",
 )

@@ -13,6 +13,7 @@ import typing as t
 import uuid
 
 from sqlalchemy import func
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import text
 
@@ -95,19 +96,26 @@ def _queue_deliveries(session: Session, events: list[IssuerEvent]) -> None:
         )
     ).all()
     now = utcnow()
-    for event in events:
-        for endpoint in endpoints:
-            if endpoint.issuer_id == event.issuer_id and endpoint.wants(event.type):
-                session.add(
-                    WebhookDelivery(
-                        endpoint_id=endpoint.id,
-                        issuer_event_id=event.id,
-                        message_id=event.public_id,
-                        type=event.type,
-                        body=body_of(event.envelope()),
-                        next_attempt_at=now,
-                    )
-                )
+    rows = [
+        {
+            "public_id": uuid.uuid4().hex,
+            "endpoint_id": endpoint.id,
+            "issuer_event_id": event.id,
+            "message_id": event.public_id,
+            "type": event.type,
+            "body": body_of(event.envelope()),
+            "state": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for event in events
+        for endpoint in endpoints
+        if endpoint.issuer_id == event.issuer_id and endpoint.wants(event.type)
+    ]
+    if rows:
+        # One multi-row insert: deliveries are never read back in this transaction.
+        session.execute(insert(WebhookDelivery), rows)
 
 
 def page(session: Session, issuer_id: int, *, after: int, limit: int) -> list[IssuerEvent]:

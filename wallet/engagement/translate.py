@@ -83,6 +83,8 @@ class Translator:
             ]
         if kind == "survey.completed":
             return self._survey(row)
+        if kind == "recommendation.clicked":
+            return self._recommendation(row)
         if kind in ("pathway.progressed", "pathway.completed"):
             return self._pathway(row)
         issued = self._issued(payload)
@@ -103,6 +105,8 @@ class Translator:
             extra["channel"] = payload["channel"]
         elif kind == "award.downloaded":
             extra["format"] = payload["format"]
+        elif kind == "award.verified":
+            extra["result"] = payload.get("result", "valid")
         user_id = payload.get("about_user_id")
         return [
             self._award_draft(kind, row, issued, achievement, issuer, user_id=user_id, extra=extra)
@@ -234,15 +238,60 @@ class Translator:
             )
         ]
 
-    def _pathway(self, row: OutboxMessage) -> list[Draft]:
-        """Tell a pathway's issuer an earner progressed along it or completed it."""
+    def _pathway_of(self, pathway_id: t.Any) -> Pathway | None:
+        if pathway_id is None:
+            return None
+        number = int(pathway_id)
+        return t.cast(
+            "Pathway | None",
+            self._cached("pathway", number, lambda: self.session.get(Pathway, number)),
+        )
+
+    def _issuer(self, issuer_id: int) -> Issuer:
+        return t.cast(
+            "Issuer",
+            self._cached("issuer", issuer_id, lambda: self.session.get_one(Issuer, issuer_id)),
+        )
+
+    def _recommendation(self, row: OutboxMessage) -> list[Draft]:
+        """A click on a recommended achievement or pathway: the event of the issuer behind it."""
         payload = row.payload
-        pathway = self.session.get(Pathway, int(payload["pathway_id"]))
+        pathway = self._pathway_of(payload.get("pathway_id"))
+        achievement = None
+        if payload.get("achievement_id") is not None:
+            number = int(payload["achievement_id"])
+            achievement = self._cached(
+                "achievement", number, lambda: self.session.get(Achievement, number)
+            )
+        owner = achievement or pathway
+        if owner is None:
+            return []
+        issuer = self._issuer(owner.issuer_id)
+        user_id = payload.get("about_user_id")
+        data: dict[str, t.Any] = {"issuer": {"id": issuer.public_id}}
+        if achievement is not None:
+            data["achievement"] = {"id": achievement.public_id, "name": achievement.name}
+        if pathway is not None and pathway.issuer_id == issuer.id:
+            data["pathway"] = {"id": pathway.public_id, "name": pathway.name}
+        data["earner"] = self._earner(issuer.id, user_id)
+        return [
+            Draft(
+                issuer_id=issuer.id,
+                type="recommendation.clicked",
+                occurred_at=row.occurred_at,
+                data=data,
+                user_id=user_id,
+                achievement_id=achievement.id if achievement is not None else None,
+            )
+        ]
+
+    def _pathway(self, row: OutboxMessage) -> list[Draft]:
+        """Progress on, or completion of, a pathway: the event of the pathway's issuer."""
+        payload = row.payload
+        pathway = self._pathway_of(payload.get("pathway_id"))
         if pathway is None:
             return []
-        issuer = self._cached(
-            "issuer", pathway.issuer_id, lambda: self.session.get_one(Issuer, pathway.issuer_id)
-        )
+        issuer = self._issuer(pathway.issuer_id)
         user_id = payload.get("about_user_id")
         data: dict[str, t.Any] = {
             "issuer": {"id": issuer.public_id},

@@ -252,6 +252,30 @@ class SurveyCompleted(Event):
     about_user_id: int | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class AwardVerified(Event):
+    """Someone (an employer, a verifier) checked a held award live (``award_id``: the wallet's
+    copy; ``result``: ``valid``, ``invalid`` or ``unknown``)."""
+
+    type: t.ClassVar[str] = "award.verified"
+
+    award_id: int
+    result: str = "valid"
+    about_user_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class RecommendationClicked(Event):
+    """An earner opened a recommended next step: an achievement or a pathway of an issuer here
+    (row ids; at least one is set, the achievement when both are)."""
+
+    type: t.ClassVar[str] = "recommendation.clicked"
+
+    achievement_id: int | None = None
+    pathway_id: int | None = None
+    about_user_id: int | None = None
+
+
 #: Every event type, by its dotted name.
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
@@ -275,5 +299,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         LinkedInPostRequested,
         AwardDeclined,
         SurveyCompleted,
+        AwardVerified,
+        RecommendationClicked,
     )
 }

@@ -16,9 +16,11 @@ import typing as t
 
 from dramatiq import Message
 from sqlalchemy import select
+from sqlalchemy import update
 
 from wallet.db import utcnow
 from wallet.engagement import feed
+from wallet.engagement.translate import SOURCE_TYPES
 from wallet.events.broker import QUEUE
 from wallet.events.jobs import ROUTES
 from wallet.events.models import OutboxMessage
@@ -52,7 +54,7 @@ def relay_once(runtime: Runtime, broker: Broker, batch: int = 100) -> int:
         )
         for row in rows:
             jobs = ROUTES.get(row.type, ())
-            if not jobs:
+            if not jobs and row.type not in SOURCE_TYPES:
                 log.warning(
                     "outbox event %s has type %r that starts no job", row.event_id, row.type
                 )
@@ -66,20 +68,37 @@ def relay_once(runtime: Runtime, broker: Broker, batch: int = 100) -> int:
                         options={},
                     )
                 )
-            row.relayed_at = utcnow()
+        if rows:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([row.id for row in rows]))
+                .values(relayed_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
         session.commit()
         return len(rows)
 
 
 def relay_forever(
-    runtime: Runtime, broker: Broker, stop: threading.Event, interval: float = 0.5
+    runtime: Runtime,
+    broker: Broker,
+    stop: threading.Event,
+    *,
+    wake: threading.Event | None = None,
+    interval: float = 0.5,
 ) -> None:
-    """Relay until ``stop`` is set, sleeping ``interval`` seconds whenever nothing waits."""
+    """Relay until ``stop`` is set, sleeping ``interval`` seconds whenever nothing waits.
+
+    After a pass that relayed something it sets ``wake``, so the webhook dispatcher picks up the
+    deliveries it queued at once instead of at its next poll.
+    """
     while not stop.is_set():
         try:
             handled = relay_once(runtime, broker)
         except Exception:  # keep relaying after a database or Redis hiccup
             log.exception("relay pass failed; retrying")
             handled = 0
+        if handled and wake is not None:
+            wake.set()
         if not handled:
             stop.wait(interval)

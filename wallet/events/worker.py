@@ -27,18 +27,35 @@ class Background:
         self.broker = build_broker(runtime)
         self.worker = Worker(self.broker, worker_threads=threads, worker_timeout=500)
         self._stop = threading.Event()
-        #: The relay and the scheduler: one of each per process that relays.
-        self._threads = [
-            threading.Thread(
-                target=target, args=(runtime, self.broker, self._stop), name=name, daemon=True
-            )
-            for target, name in (
-                (relay_forever, "wallet-relay"),
-                (schedule_forever, "wallet-scheduler"),
-                (dispatch_forever, "wallet-webhooks"),
-            )
+        #: Set by the relay when it queued webhook deliveries; wakes the dispatcher.
+        self._wake = threading.Event()
+        #: The relay, the scheduler and the webhook dispatcher: one of each per process that relays.
+        self._threads = (
+            [
+                threading.Thread(
+                    target=relay_forever,
+                    args=(runtime, self.broker, self._stop),
+                    kwargs={"wake": self._wake},
+                    name="wallet-relay",
+                    daemon=True,
+                ),
+                threading.Thread(
+                    target=schedule_forever,
+                    args=(runtime, self.broker, self._stop),
+                    name="wallet-scheduler",
+                    daemon=True,
+                ),
+                threading.Thread(
+                    target=dispatch_forever,
+                    args=(runtime, self.broker, self._stop),
+                    kwargs={"wake": self._wake},
+                    name="wallet-webhooks",
+                    daemon=True,
+                ),
+            ]
             if relay
-        ]
+            else []
+        )
 
     def start(self) -> Background:
         """Start the worker threads and the relay."""
@@ -51,6 +68,7 @@ class Background:
     def stop(self) -> None:
         """Stop the relay and the workers, letting running jobs finish."""
         self._stop.set()
+        self._wake.set()
         for thread in self._threads:
             thread.join(timeout=10)
         self.worker.stop(timeout=10_000)

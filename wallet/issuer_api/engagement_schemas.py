@@ -53,12 +53,39 @@ class FiguresOut(BaseModel):
     share_rate: float | None
     unique_viewers: int
     views_per_share: float | None
+    recommendation_clicks: int
+    verifications: int
+    survey_responses: int
+    nps: int | None = Field(description="Net Promoter Score, -100 to 100; null under 5 answers")
 
 
 class PeriodOut(FiguresOut):
     """One month's figures."""
 
     period: str = Field(description="YYYY-MM")
+
+
+class PathwayFiguresOut(BaseModel):
+    """Earners' moves on a pathway over a period."""
+
+    progressed: int
+    completed: int
+    recommendation_clicks: int
+
+
+class PathwayPeriodOut(PathwayFiguresOut):
+    """One month of a pathway."""
+
+    period: str = Field(description="YYYY-MM")
+
+
+class PathwayOut(BaseModel):
+    """One pathway's figures."""
+
+    id: str
+    name: str
+    total: PathwayFiguresOut
+    months: list[PathwayPeriodOut]
 
 
 class AchievementFiguresOut(BaseModel):
@@ -76,6 +103,7 @@ class AnalyticsOut(BaseModel):
     total: FiguresOut
     months: list[PeriodOut]
     achievements: list[AchievementFiguresOut]
+    pathways: list[PathwayOut]
 
 
 class AttemptOut(BaseModel):

@@ -21,6 +21,7 @@ from wallet.web import context
 
 if t.TYPE_CHECKING:
     from wallet.engagement.analytics import Figures
+    from wallet.engagement.analytics import PathwayFigures
 
 __all__ = ["bp"]
 
@@ -49,7 +50,7 @@ def _figures(figures: Figures) -> dict[str, t.Any]:
     return figures.as_dict()
 
 
-def _months(months: dict[str, Figures]) -> list[dict[str, t.Any]]:
+def _months(months: t.Mapping[str, Figures | PathwayFigures]) -> list[dict[str, t.Any]]:
     return [{"period": period, **figures.as_dict()} for period, figures in months.items()]
 
 
@@ -57,13 +58,13 @@ def _months(months: dict[str, Figures]) -> list[dict[str, t.Any]]:
     "GET",
     "/analytics",
     scope="analytics:read",
-    summary="Engagement analytics per achievement and month",
+    summary="Engagement analytics per achievement, pathway and month",
     query=schemas.AnalyticsQuery,
     response=schemas.AnalyticsOut,
     tag="analytics",
 )
 def get_analytics(query: schemas.AnalyticsQuery) -> Result:
-    """Issued, accepted, shares by channel, unique viewers and rates."""
+    """Issued, accepted, shares by channel, viewers, clicks, verifications, NPS and rates."""
     found = analytics.report(
         context.db_session(), _issuer_id(), since=query.since, until=query.until
     )
@@ -79,6 +80,15 @@ def get_analytics(query: schemas.AnalyticsQuery) -> Result:
                     "months": _months(entry.months),
                 }
                 for entry in found.achievements
+            ],
+            "pathways": [
+                {
+                    "id": entry.public_id,
+                    "name": entry.name,
+                    "total": entry.total.as_dict(),
+                    "months": _months(entry.months),
+                }
+                for entry in found.pathways
             ],
         }
     )
