@@ -13,6 +13,7 @@ Targets of issue 10: >= 1,000 deliveries/s, p99 <= 2 s, ratio to the bare loop >
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 import threading
@@ -165,6 +166,8 @@ def main(count: int) -> None:
     print(f"{'bare requests POST loop':<40}{bare:<24,.0f}-")
     print(f"{'ratio to the bare loop':<40}{rate / bare:<24.2f}>= 0.5")
     print(f"(delivered {len(latencies)} of {count})")
+    figures = {"deliveries_per_s": rate, "p50_s": p50, "p99_s": p99, "bare_per_s": bare}
+    print("BENCH-JSON " + json.dumps({"database": runtime.db.dialect, "count": count} | figures))
     runtime.redis.close()
 
 

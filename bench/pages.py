@@ -2,15 +2,17 @@
 Flask "hello" app served with the same settings. Prints requests per second and the ratios
 (issue 7 target: skills page >= 0.5 of hello).
 
-Run: .venv/bin/python bench/pages.py   (about a minute; loopback only, a throwaway SQLite
-database and embedded Redis in a temp folder)
+Run: .venv/bin/python bench/pages.py [SECONDS]   (8 s a page by default, about a minute; loopback
+only, a throwaway SQLite database and embedded Redis in a temp folder; with DATABASE_URL set, that
+database, migrated to head, holds the earner instead, and keeps it)
 
-Each app runs in its own gunicorn (``gthread``, the worker settings of ``wallet run``, no access
-log) and is driven by client *processes* on keep-alive connections, so the client's GIL does not
-cap the figure. The skills page is measured as employers meet it: anonymous, so from the Redis
-page cache after the first request (the cache is keyed by a fingerprint of the data, so what is
-measured is the real path: one SQL statement to find the earner and the fingerprint, one Redis
-read). The award page has no cache. The machine is shared: compare ratios, not figures.
+Each app runs in its own gunicorn with the production settings (``wallet.gunicorn_conf``, the
+access log to /dev/null) and is driven by client *processes* on keep-alive connections, so the
+client's GIL does not cap the figure. The skills page is measured as employers meet it:
+anonymous, so from the Redis page cache after the first request (the cache is keyed by a
+fingerprint of the data, so what is measured is the real path: one SQL statement to find the
+earner and the fingerprint, one Redis read). The award page has no cache (an ETag only). The
+machine is shared: compare ratios, not figures.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import http.client
+import json
 import multiprocessing
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -29,8 +33,8 @@ import typing as t
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-#: gunicorn settings shared by every app measured (those of ``wallet run`` but the log).
-GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "8", "--timeout", "60"]
+#: gunicorn settings shared by every app measured: production's, but the access log.
+GUNICORN = ["--config", "python:wallet.gunicorn_conf", "--access-logfile", os.devnull]
 #: Awards the earner holds (public, with skills from 5 issuers and 2 frameworks).
 AWARDS = 200
 CLIENTS = 4
@@ -66,7 +70,8 @@ def seed(env: dict[str, str]) -> tuple[str, str]:
     runtime = Runtime.build(Config.from_env(env))
     migrate.upgrade(runtime.db)
     with runtime.db.session() as session:
-        user = User(handle="bench-earner", display_name="Bench Earner", password_hash="x")  # noqa: S106 (never signs in)
+        handle = f"bench-earner-{secrets.token_hex(3)}"
+        user = User(handle=handle, display_name="Bench Earner", password_hash="x")  # noqa: S106 (never signs in)
         session.add(user)
         session.flush()
         for number in range(AWARDS):
@@ -102,7 +107,7 @@ def seed(env: dict[str, str]) -> tuple[str, str]:
         public_id = session.query(Award.public_id).order_by(Award.id).limit(1).scalar()
     runtime.redis.close()
     runtime.db.dispose()
-    return "bench-earner", str(public_id)
+    return handle, str(public_id)
 
 
 @contextlib.contextmanager
@@ -164,7 +169,7 @@ def rate(port: int, path: str, seconds: float = SECONDS) -> float:
     return sum(done for done, _, _ in totals) / seconds
 
 
-def main() -> None:
+def main(seconds: float) -> None:
     """Seed, serve each app in turn, measure and print the table."""
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
@@ -172,18 +177,18 @@ def main() -> None:
         env = {
             **os.environ,
             "WALLET_INSTANCE_PATH": str(base / "instance"),
-            "DATABASE_URL": f"sqlite:///{base / 'wallet.db'}",
+            "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{base / 'wallet.db'}",
             "PYTHONPATH": str(ROOT),
         }
         env.pop("REDIS_URL", None)
         handle, public_id = seed(env)
         figures: dict[str, float] = {}
         with gunicorn("hello:app", base, env) as port:
-            figures["hello"] = rate(port, "/")
+            figures["hello"] = rate(port, "/", seconds)
         with gunicorn("wsgi:app", ROOT, env) as port:
-            figures["skills"] = rate(port, f"/@{handle}/skills")
-            figures["award"] = rate(port, f"/a/{public_id}")
-            figures["skills (filtered)"] = rate(port, f"/@{handle}/skills?issuer=Issuer+3")
+            figures["skills"] = rate(port, f"/@{handle}/skills", seconds)
+            figures["award"] = rate(port, f"/a/{public_id}", seconds)
+            figures["skills (filtered)"] = rate(port, f"/@{handle}/skills?issuer=Issuer+3", seconds)
 
     hello = figures["hello"]
     rows = [
@@ -211,7 +216,10 @@ def main() -> None:
     print(f"{'page'.ljust(width)}  {'requests':<12}  {'of hello':<8}  target")
     for name, figure, ratio, target in rows:
         print(f"{name.ljust(width)}  {figure:<12}  {ratio:<8}  {target}")
+    database = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
+    # One line for bench/run_all.py.
+    print("BENCH-JSON " + json.dumps({"database": database, "seconds": seconds} | figures))
 
 
 if __name__ == "__main__":
-    main()
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else SECONDS)

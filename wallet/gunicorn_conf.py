@@ -40,6 +40,9 @@ def settings(cpu_count: int | None = None) -> dict[str, t.Any]:
         "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
         "accesslog": "-",
         "errorlog": "-",
+        # gunicorn 25+ opens a control socket at one fixed path per user: two masters on a host
+        # (a blue/green deploy, a bench beside the app) would take it from each other.
+        "control_socket_disable": True,
         "post_fork": post_fork,
     }
 
@@ -66,3 +69,4 @@ preload_app = _SETTINGS["preload_app"]
 worker_tmp_dir = _SETTINGS["worker_tmp_dir"]
 accesslog = _SETTINGS["accesslog"]
 errorlog = _SETTINGS["errorlog"]
+control_socket_disable = _SETTINGS["control_socket_disable"]

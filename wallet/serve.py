@@ -28,7 +28,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            # A setting this gunicorn does not have yet (an older release) is left out.
+            if key in self.cfg.settings:
+                self.cfg.set(key, value)
         if self.with_worker:
             self.cfg.set("post_worker_init", _start_background)
             self.cfg.set("worker_exit", _stop_background)
