@@ -6,7 +6,7 @@ Run: make load   or
 
 What it does, in order:
 1. migrates the database and seeds, through the services, an issuer with an API client and four
-   achievements with skills, and ``--earners`` earners (default 300) each holding two accepted,
+   achievements with skills, and ``--earners`` earners (default 200) each holding two accepted,
    public awards issued by it (signed, delivered to their wallet and verified as a real award is);
 2. starts gunicorn with the production settings (``wallet.gunicorn_conf``) and, beside it, one
    ``wallet worker`` process (relay and jobs: the outbox rows the load makes are handed on, and the
@@ -212,19 +212,47 @@ def serving(env: dict[str, str], port: int, logs: Path, worker: bool) -> t.Itera
                 process.wait(timeout=30)
 
 
-def worker_memory(master: int) -> dict[int, int]:
-    """Return the resident size in kB of each of gunicorn's workers (children of ``master``)."""
+def _kb(path: str, field: str) -> int:
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(field):
+            return int(line.split()[1])
+    return 0
+
+
+def worker_memory(master: int) -> dict[int, tuple[int, int]]:
+    """Return (VmRSS, Pss) in kB of each of gunicorn's workers (the children of ``master``).
+
+    VmRSS counts every page the worker touches, also those it shares with the master and the other
+    workers (``preload_app``); Pss charges a shared page to each sharer in part, so the workers'
+    Pss add up to what they really take.
+    """
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     sizes = {}
     for pid in children:
         with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    sizes[int(pid)] = int(line.split()[1])
+            rss = _kb(f"/proc/{pid}/status", "VmRSS:")
+            sizes[int(pid)] = (rss, _kb(f"/proc/{pid}/smaps_rollup", "Pss:"))
     return sizes
 
 
-def report(prefix: Path, memory: dict[int, int]) -> dict[str, t.Any]:
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database of ``url`` when it does not exist yet."""
+    from sqlalchemy import create_engine
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    engine.dispose()
+
+
+def report(prefix: Path, memory: dict[int, tuple[int, int]]) -> dict[str, t.Any]:
     """Print the figures from locust's CSV statistics; return them."""
     with open(f"{prefix}_stats.csv") as file:
         rows = list(csv.DictReader(file))
@@ -241,18 +269,20 @@ def report(prefix: Path, memory: dict[int, int]) -> dict[str, t.Any]:
         "p50_ms": float(total["50%"]),
         "p95_ms": float(total["95%"]),
         "p99_ms": float(total["99%"]),
-        "worker_rss_mb": max(memory.values()) / 1024 if memory else None,
+        "worker_rss_mb": max(rss for rss, _ in memory.values()) / 1024 if memory else None,
+        "worker_pss_mb": max(pss for _, pss in memory.values()) / 1024 if memory else None,
     }
     print()
     print(f"{'measure':<34}{'figure':<22}target")
     print(f"{'requests':<34}{figures['requests']:<22,}-")
     print(f"{'requests per second':<34}{figures['rps']:<22,.1f}-")
     print(f"{'errors':<34}{figures['errors']:<22,}0")
-    print(f"{'p50':<34}{figures['p50_ms']:<22,.0f}-")
-    print(f"{'p95':<34}{figures['p95_ms']:<22,.0f}-")
+    print(f"{'p50 (ms)':<34}{figures['p50_ms']:<22,.0f}-")
+    print(f"{'p95 (ms)':<34}{figures['p95_ms']:<22,.0f}-")
     print(f"{'p99 (ms)':<34}{figures['p99_ms']:<22,.0f}< 250 ms")
-    for pid, kb in sorted(memory.items()):
-        print(f"{f'web worker {pid} VmRSS (MB)':<34}{kb / 1024:<22,.1f}<= 150 MB")
+    for pid, (rss, pss) in sorted(memory.items()):
+        figure = f"{rss / 1024:,.1f} (Pss {pss / 1024:,.1f})"
+        print(f"{f'web worker {pid} VmRSS (MB)':<34}{figure:<22}<= 150 MB")
     print()
     heading = f"{'endpoint, slowest p99 first':<44}{'requests':>9}{'errors':>8}"
     print(heading + f"{'p50':>7}{'p95':>7}{'p99':>7}")
@@ -277,13 +307,14 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--spawn-rate", type=float, default=20)
-    parser.add_argument("--earners", type=int, default=300)
+    parser.add_argument("--earners", type=int, default=200)
     parser.add_argument("--no-worker", action="store_true", help="no `wallet worker` beside it")
     options = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set DATABASE_URL to a PostgreSQL database (the load test is for it)")
     if not os.environ.get("REDIS_URL"):
         raise SystemExit("set REDIS_URL to a Redis server, e.g. redis://127.0.0.1:6379/14")
+    ensure_database(os.environ["DATABASE_URL"])
     logs = Path(tempfile.mkdtemp(prefix="wallet-load-"))
     port = _free_port()
     env = {
