@@ -11,8 +11,9 @@ What it does, in order:
 2. starts gunicorn with the production settings (``wallet.gunicorn_conf``) and, beside it, one
    ``wallet worker`` process (relay and jobs: the outbox rows the load makes are handed on, and the
    issuer's feed fills), rate limits off (every simulated user comes from 127.0.0.1);
-3. runs locust headless: ``--users`` users (earners, employers, two issuer systems) for
-   ``--seconds`` seconds;
+3. signs every earner in (4 at a time: a sign-in is an argon2id check), then runs locust
+   headless: ``--users`` users (earners, employers, two issuer systems) for ``--seconds``
+   seconds, statistics counted once every user has started;
 4. prints requests, errors, p50/p95/p99 over all requests and per endpoint (slowest first), and
    the resident memory (VmRSS) of each web worker after the run.
 Targets of issue 11: zero errors, p99 < 250 ms, one web worker <= 150 MB.
@@ -23,10 +24,12 @@ The seeded rows stay in the database (each run adds its own earners, named by a 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import csv
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -36,6 +39,8 @@ import tempfile
 import time
 import typing as t
 from pathlib import Path
+
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 SKILLS = (
@@ -209,7 +214,48 @@ def serving(env: dict[str, str], port: int, logs: Path, worker: bool) -> t.Itera
                 process.send_signal(signal.SIGTERM)
         for process in (background, web):
             if process is not None:
-                process.wait(timeout=30)
+                process.wait(timeout=60)
+
+
+def sign_in_all(base_url: str, population: Path) -> None:
+    """Sign every earner in once, before the clock starts; keep their session cookies.
+
+    A sign-in checks an argon2id hash (64 MiB, on purpose about a CPU-second on this shared
+    machine): a few hundred at the same second is a login storm, not browsing. Locust's earners
+    start from these sessions, and the sign-in's own latency is printed on its own.
+    """
+    document = json.loads(population.read_text())
+
+    def one(earner: dict[str, t.Any]) -> float:
+        with requests.Session() as http:
+            form = http.get(f"{base_url}/sign-in", timeout=120)
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.text)
+            started = time.monotonic()
+            answer = http.post(
+                f"{base_url}/sign-in",
+                data={
+                    "csrf_token": token.group(1) if token else "",
+                    "email": earner["email"],
+                    "password": earner["password"],
+                },
+                allow_redirects=False,
+                timeout=120,
+            )
+            took = time.monotonic() - started
+            if answer.status_code != 302:
+                raise SystemExit(f"{earner['email']} could not sign in: {answer.status_code}")
+            earner["session"] = http.cookies.get("wallet_session")
+            return took
+
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        took = sorted(pool.map(one, document["earners"]))
+    population.write_text(json.dumps(document))
+    print(
+        f"signed {len(took)} earners in, {time.monotonic() - started:.0f} s "
+        f"(sign-in p50 {took[len(took) // 2] * 1000:.0f} ms, 4 at a time)",
+        flush=True,
+    )
 
 
 def _kb(path: str, field: str) -> int:
@@ -330,6 +376,7 @@ def main() -> None:
     }
     seed(env, options.earners, logs / "population.json")
     with serving(env, port, logs, worker=not options.no_worker) as master:
+        sign_in_all(env["BASE_URL"], logs / "population.json")
         print(
             f"locust: {options.users} users for {options.seconds} s against "
             f"gunicorn {env['BASE_URL']}; logs in {logs}",
@@ -340,7 +387,7 @@ def main() -> None:
             + ["--headless", "--users", str(options.users)]
             + ["--spawn-rate", str(options.spawn_rate), "--run-time", f"{options.seconds}s"]
             + ["--host", env["BASE_URL"], "--csv", str(logs / "locust"), "--only-summary"]
-            + ["--loglevel", "WARNING", "--stop-timeout", "10"],
+            + ["--loglevel", "WARNING", "--stop-timeout", "10", "--reset-stats"],
             cwd=ROOT,
             env=env,
             check=False,

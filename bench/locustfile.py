@@ -6,9 +6,10 @@ Three kinds of visitor, weighted as a public wallet sees them:
 - employers (anonymous) open earners' skill pages, profiles and public award pages;
 - an issuer's system pushes batches of awards through the OAuth2 API and reads the event feed.
 
-The seeded population comes from the JSON file named by ``WALLET_LOAD_DATA`` (written by
-``bench/load.py``): earners (email, password, handle, award ids and public ids), and the issuer's
-client id, secret and achievement id.
+Earners start signed in when the population carries their session cookie (``bench/load.py``
+signs them in before the clock starts). The seeded population comes from the JSON file named by
+``WALLET_LOAD_DATA`` (written by ``bench/load.py``): earners (email, password, handle, award ids
+and public ids), and the issuer's client id, secret and achievement id.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ class Earner(HttpUser):
     def on_start(self) -> None:
         earners = data()["earners"]
         self.earner = earners[next(_earners) % len(earners)]
+        if self.earner.get("session"):
+            # Signed in by bench/load.py before the clock started.
+            self.client.cookies.set("wallet_session", self.earner["session"])
+            return
         form = self.client.get("/sign-in", name="/sign-in")
         self.client.post(
             "/sign-in",

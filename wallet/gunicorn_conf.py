@@ -31,13 +31,12 @@ def settings(cpu_count: int | None = None) -> dict[str, t.Any]:
         # A request that runs this long is stuck: the worker is replaced. Slow work is a job.
         "timeout": 30,
         "graceful_timeout": 20,
-        # Behind a load balancer that keeps connections open longer than this.
-        "keepalive": 5,
+        # Longer than a load balancer keeps an idle connection (60 s on most): the balancer, not
+        # gunicorn, must close it, or a request it sends on a closing connection is lost.
+        "keepalive": 75,
         "max_requests": 2000,
         "max_requests_jitter": 400,
         "preload_app": True,
-        # The heartbeat file on tmpfs: a worker on a slow disk is never taken for dead.
-        "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
         "accesslog": "-",
         "errorlog": "-",
         # gunicorn 25+ opens a control socket at one fixed path per user: two masters on a host
@@ -66,7 +65,6 @@ keepalive = _SETTINGS["keepalive"]
 max_requests = _SETTINGS["max_requests"]
 max_requests_jitter = _SETTINGS["max_requests_jitter"]
 preload_app = _SETTINGS["preload_app"]
-worker_tmp_dir = _SETTINGS["worker_tmp_dir"]
 accesslog = _SETTINGS["accesslog"]
 errorlog = _SETTINGS["errorlog"]
 control_socket_disable = _SETTINGS["control_socket_disable"]

@@ -1,4 +1,4 @@
-"""Production HTTP settings as a browser or CDN meets them: compression, validators, static caching."""
+"""Production HTTP settings as a browser or a CDN meets them: compression, validators, caching."""
 
 from __future__ import annotations
 
@@ -83,7 +83,8 @@ def test_the_fingerprint_changes_when_the_file_changes(tmp_path: Path) -> None:
         after = url_for("static", filename="site.css")
         missing = url_for("static", filename="gone.css")
     assert before != after
-    assert before.startswith("/static/site.css?v=") and after.startswith("/static/site.css?v=")
+    assert before.startswith("/static/site.css?v=")
+    assert after.startswith("/static/site.css?v=")
     assert missing == "/static/gone.css"
     client = app.test_client()
     fresh = client.get(after)
@@ -108,6 +109,8 @@ def test_a_public_award_page_answers_304_to_a_browser_that_has_it(
 def test_gunicorn_settings_follow_the_cores_and_recycle_workers() -> None:
     two, eight = gunicorn_conf.settings(2), gunicorn_conf.settings(8)
     assert (two["workers"], eight["workers"]) == (4, 16)
-    assert two["worker_class"] == "gthread" and two["preload_app"] is True
-    assert two["max_requests"] > 0 and 0 < two["max_requests_jitter"] < two["max_requests"]
+    assert two["worker_class"] == "gthread"
+    assert two["preload_app"] is True
+    assert two["max_requests"] > 0
+    assert 0 < two["max_requests_jitter"] < two["max_requests"]
     assert gunicorn_conf.workers == gunicorn_conf.settings(os.cpu_count())["workers"]
