@@ -305,7 +305,7 @@ def report(prefix: Path, memory: dict[int, tuple[int, int]]) -> dict[str, t.Any]
     total = next(row for row in rows if row["Name"] == "Aggregated")
     endpoints = sorted(
         (row for row in rows if row["Name"] != "Aggregated"),
-        key=lambda row: float(row["99%"] or 0),
+        key=lambda row: float(row["99%"]) if row["99%"].replace(".", "").isdigit() else 0.0,
         reverse=True,
     )
     figures = {
