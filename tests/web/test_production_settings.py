@@ -6,6 +6,7 @@ import gzip
 import os
 import re
 import typing as t
+import urllib.parse
 
 import brotli
 from flask import Flask
@@ -14,6 +15,8 @@ from flask import url_for
 from tests.factories import make_award
 from tests.factories import make_user
 from wallet import gunicorn_conf
+from wallet.issuers import documents
+from wallet.issuers import service as issuers
 from wallet.web import assets
 
 if t.TYPE_CHECKING:
@@ -114,3 +117,24 @@ def test_gunicorn_settings_follow_the_cores_and_recycle_workers() -> None:
     assert two["max_requests"] > 0
     assert 0 < two["max_requests_jitter"] < two["max_requests"]
     assert gunicorn_conf.workers == gunicorn_conf.settings(os.cpu_count())["workers"]
+
+
+def test_an_issuers_published_profile_answers_304_to_a_verifier_that_has_it(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    owner = make_user(db)
+    issuer = issuers.create_issuer(
+        db,
+        owner.id,
+        name="Cached College",
+        url="https://cached.example",
+        email="badges@cached.example",
+        description="",
+        data_keys=app.extensions["wallet"].config.data_keys,
+    )
+    path = urllib.parse.urlsplit(documents.Urls("http://localhost").profile(issuer)).path
+    first = client.get(path)
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == "public, max-age=300"
+    again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
