@@ -62,7 +62,7 @@ LOAD_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/wallet_load
 LOAD_REDIS_URL    ?= redis://127.0.0.1:6379/14
 load: $(VENV)/.installed-bench translations
 	DATABASE_URL=$${DATABASE_URL:-$(LOAD_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(LOAD_REDIS_URL)} \
-		$(BIN)/python bench/load.py $(LOAD_ARGS)
+		PYTHONPATH=. $(BIN)/python bench/load.py $(LOAD_ARGS)
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix wallet tests bench migrations
