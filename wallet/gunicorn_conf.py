@@ -28,7 +28,8 @@ def settings(cpu_count: int | None = None) -> dict[str, t.Any]:
         "workers": max(2, 2 * cores),
         "worker_class": "gthread",
         "threads": THREADS,
-        # A request that runs this long is stuck: the worker is replaced. Slow work is a job.
+        # A worker whose main loop is silent this long is stuck and replaced. With gthread a long
+        # request runs in a thread and does not count: slow work is a job all the same.
         "timeout": 30,
         "graceful_timeout": 20,
         # Longer than a load balancer keeps an idle connection (60 s on most): the balancer, not
