@@ -16,6 +16,7 @@ The ratio API / Core is the figure of issue 5 (target on PostgreSQL: >= 0.3).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -179,6 +180,8 @@ def main(count: int) -> None:
     print(f"{'batch signing alone (templated RDFC)':<44}{batch_sign_rate:>12,.0f}/s")
     print(f"{'ratio API / Core':<44}{api_rate / core_rate:>16.4f}   (target >= 0.3)")
     print(f"{'ratio API / batch signing alone':<44}{api_rate / batch_sign_rate:>16.2f}")
+    figures = {"api_per_s": api_rate, "core_per_s": core_rate, "sign_one_per_s": sign_rate}
+    print("BENCH-JSON " + json.dumps({"database": runtime.db.dialect, "count": count} | figures))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ Targets of issue 10: >= 1,000 deliveries/s, p99 <= 2 s, ratio to the bare loop >
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -221,6 +222,16 @@ def main() -> None:
     print(f"{'worker CPU per delivery (ms)':<40}{per_delivery * 1000:<24.2f}-")
     print(f"{'bare loop CPU per POST (ms)':<40}{bare_cpu * 1000:<24.2f}-")
     print(f"{'deliveries per worker CPU second':<40}{1 / per_delivery:<24,.0f}-")
+    figures = {
+        "deliveries_per_s": rate,
+        "p50_s": p50,
+        "p99_s": p99,
+        "bare_per_s": bare,
+        "worker_cpu_ms_per_delivery": per_delivery * 1000,
+    }
+    print(
+        "BENCH-JSON " + json.dumps({"database": runtime.db.dialect, "count": args.count} | figures)
+    )
     runtime.redis.close()
 
 

@@ -320,6 +320,10 @@ def main() -> None:
         f"reference {theirs_rate:,.1f}/s ({ROUNDS_REFERENCE} rounds)"
     )
     print(f"ratio: ours is {ours_rate / theirs_rate:,.0f}x faster (target: >= 5x)")
+    agreed = len(cases) - len(disagreements)
+    figures = {"ours_per_s": ours_rate, "reference_per_s": theirs_rate, "vectors": len(cases)}
+    # One line for bench/run_all.py.
+    print("BENCH-JSON " + json.dumps(figures | {"agree": agreed, "expected_matched": matched}))
     print()
     print("disagreements:" if disagreements else "disagreements: none")
     for name in disagreements:

@@ -1,7 +1,9 @@
 """Serve the web app: gunicorn by default, Flask's debug server with ``--debug``.
 
 On the embedded defaults the relay and job worker run as threads inside the web process, so one
-command gives a working wallet. In production run ``gunicorn wsgi:app`` and ``wallet worker``.
+command gives a working wallet. In production run
+``gunicorn -c python:wallet.gunicorn_conf wsgi:app`` and ``wallet worker``; both use the settings of
+``wallet.gunicorn_conf``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import typing as t
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from wallet import gunicorn_conf
 from wallet.app import create_app
 from wallet.events import worker as background
 
@@ -25,7 +28,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            # A setting this gunicorn does not have yet (an older release) is left out.
+            if key in self.cfg.settings:
+                self.cfg.set(key, value)
         if self.with_worker:
             self.cfg.set("post_worker_init", _start_background)
             self.cfg.set("worker_exit", _stop_background)
@@ -59,14 +64,5 @@ def run(*, host: str, port: int, debug: bool, workers: int, with_worker: bool) -
             if handle is not None:
                 handle.stop()
         return
-    options = {
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "worker_class": "gthread",
-        "threads": 8,
-        "timeout": 60,
-        "graceful_timeout": 10,
-        "accesslog": "-",
-        "preload_app": False,
-    }
+    options = gunicorn_conf.settings() | {"bind": f"{host}:{port}", "workers": workers}
     _Gunicorn(options, with_worker).run()

@@ -3,8 +3,10 @@ answered without the app, and never a stale, foreign-language or someone else's 
 
 from __future__ import annotations
 
+import gzip
 import typing as t
 
+import brotli
 import pytest
 from sqlalchemy import delete
 
@@ -92,6 +94,42 @@ def test_a_cached_page_is_answered_without_the_app_and_is_the_same_page(
         assert served.get_data() == built.get_data()
         assert _headers(served) == _headers(built)
         door.app = app
+
+
+@pytest.mark.parametrize("accepts", ["br, gzip", "gzip, deflate", "identity"])
+def test_a_browser_gets_the_page_compressed_as_the_app_would_send_it(
+    client: FlaskClient,
+    db: Session,
+    door: CachedPages,
+    monkeypatch: pytest.MonkeyPatch,
+    accepts: str,
+) -> None:
+    user = make_user(db)
+    public_award(db, user, "Welding", achievement_name="MIG Welding")
+    path = f"/@{user.handle}/skills"
+    built = client.get(path, headers={"Accept-Encoding": accepts})
+    gone = _without_app(door, monkeypatch)
+
+    served = client.get(path, headers={"Accept-Encoding": accepts})
+    again = client.get(
+        path, headers={"Accept-Encoding": accepts, "If-None-Match": served.headers["ETag"]}
+    )
+
+    assert gone.reached == []
+    assert _headers(served) == _headers(built)
+    assert _decoded(served) == _decoded(built)
+    assert "MIG Welding" in _decoded(served).decode()
+    assert again.status_code == 304
+
+
+def _decoded(response: t.Any) -> bytes:
+    data = response.get_data()
+    encoding = response.headers.get("Content-Encoding")
+    if encoding == "br":
+        return t.cast("bytes", brotli.decompress(data))
+    if encoding == "gzip":
+        return gzip.decompress(data)
+    return t.cast("bytes", data)
 
 
 def test_the_door_answers_not_modified_to_a_client_holding_the_page(

@@ -26,7 +26,9 @@ def _json(document: dict[str, object]) -> Response:
     response = Response(json.dumps(document, indent=2), mimetype="application/ld+json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    # Verifiers re-check badges often: once the copy they hold is stale, asking costs a 304.
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/ob/<path:path>")
@@ -58,4 +60,5 @@ def badge_image(public_id: str) -> Response:
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     )
-    return response
+    response.add_etag()
+    return response.make_conditional(request)

@@ -31,6 +31,7 @@ from wallet.sharing import preview
 from wallet.sharing import service
 from wallet.sharing import structured
 from wallet.web import context
+from wallet.web import pagecache
 from wallet.web.ratelimit import rate_limit
 from wallet.web.security import embeddable
 
@@ -78,8 +79,12 @@ def _card(shared: service.SharedAward) -> preview.Card:
 
 
 @bp.get("/a/<public_id>")
-def public(public_id: str) -> str:
-    """A public award: what it is, who issued it to whom, its checks, and ways to share it."""
+def public(public_id: str) -> Response:
+    """A public award: what it is, who issued it to whom, its checks, and ways to share it.
+
+    The page carries the visitor's form token, so it is private to them, but it has an ETag: a
+    browser coming back gets a 304 when nothing on it changed (the view is still counted).
+    """
     shared = _shared(public_id)
     award = shared.award
     viewer_id = _viewer_id()
@@ -109,7 +114,7 @@ def public(public_id: str) -> str:
         identifier=certification.cert_id,
     )
     title = _card(shared).title
-    return render_template(
+    html = render_template(
         "sharing/award.html",
         shared=shared,
         award=award,
@@ -129,6 +134,7 @@ def public(public_id: str) -> str:
         channels=CHANNEL_NAMES,
         embed_code=_embed_code(public_id, title),
     )
+    return pagecache.validated(Response(html, mimetype="text/html"), public=False)
 
 
 #: How each share channel is named on its button.

@@ -18,13 +18,18 @@ Rate limits do not apply to a hit: it costs less than the limiter's own bookkeep
 from __future__ import annotations
 
 import logging
+import threading
 import typing as t
 
+from cachetools import LRUCache
+from flask_compress.flask_compress import _choose_algorithm
+from flask_compress.flask_compress import _compress_data
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import quote_etag
 from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Request
 
+from wallet.extensions import compress
 from wallet.profiles import queries
 from wallet.web import pagecache
 from wallet.web import security
@@ -33,6 +38,7 @@ if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIApplication
     from _typeshed.wsgi import WSGIEnvironment
+    from flask import Flask
 
     from wallet.runtime import Runtime
 
@@ -42,6 +48,8 @@ log = logging.getLogger(__name__)
 PREFIX = "/@"
 #: Where the app keeps its ``CachedPages`` in ``app.extensions``.
 DOOR = "wallet.door"
+#: Bytes of compressed pages kept in memory (each compressed once per encoding, as served).
+ENCODED_BYTES = 8 << 20
 
 
 class CachedPages:
@@ -50,6 +58,7 @@ class CachedPages:
     def __init__(
         self,
         app: WSGIApplication,
+        flask: Flask,
         runtime: Runtime,
         pages: pagecache.PageStore,
         *,
@@ -57,6 +66,8 @@ class CachedPages:
         cookies: t.Collection[str],
     ) -> None:
         self.app = app
+        #: The Flask app, for its compression settings (Flask-Compress) and algorithms.
+        self.flask = flask
         self.runtime = runtime
         self.pages = pages
         self.locales = tuple(locales)
@@ -64,6 +75,10 @@ class CachedPages:
         self.cookies = frozenset(cookies)
         #: Where the fingerprint query gets its DBAPI connection (``None``: the engine's pool).
         self.connect: t.Callable[[], t.Any] | None = None
+        self._encoded: LRUCache[tuple[str, str], bytes] = LRUCache(
+            maxsize=ENCODED_BYTES, getsizeof=len
+        )
+        self._lock = threading.Lock()
 
     def __call__(
         self, environ: WSGIEnvironment, start_response: StartResponse
@@ -82,18 +97,48 @@ class CachedPages:
     def _answer(
         self, request: Request, page: pagecache.Stored, start_response: StartResponse
     ) -> t.Iterable[bytes]:
-        # The headers ``pagecache.serve`` and the app's after-request hooks give the same page.
+        # The headers ``pagecache.serve``, the app's after-request hooks and Flask-Compress give
+        # the same page: compressed alike, with the ETag of what is sent.
+        body, etag = page.body, page.etag
+        encoding = self._encoding(request, page)
+        if encoding is not None:
+            body, etag = self._encode(page, encoding), f"{page.etag}:{encoding}"
         headers = [
             ("Content-Type", get_content_type(page.mimetype, "utf-8")),
-            ("ETag", quote_etag(page.etag)),
+            ("ETag", quote_etag(etag)),
             *pagecache.cache_headers(public=True, cors=page.cors),
             *security.headers(framed=False, secure=request.is_secure),
         ]
-        if page.etag in request.if_none_match:
+        headers = [
+            (name, f"{value}, Accept-Encoding" if name == "Vary" else value)
+            for name, value in headers
+        ]
+        if etag in request.if_none_match:
             start_response("304 NOT MODIFIED", headers)
             return []
-        start_response("200 OK", [*headers, ("Content-Length", str(len(page.body)))])
-        return [page.body]
+        if encoding is not None:
+            headers.append(("Content-Encoding", encoding))
+        start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+    def _encoding(self, request: Request, page: pagecache.Stored) -> str | None:
+        config = self.flask.config
+        if page.mimetype not in config["COMPRESS_MIMETYPES"]:
+            return None
+        if len(page.body) < config["COMPRESS_MIN_SIZE"]:
+            return None
+        accepted = request.headers.get("Accept-Encoding", "")
+        return _choose_algorithm(tuple(compress.enabled_algorithms), accepted)
+
+    def _encode(self, page: pagecache.Stored, encoding: str) -> bytes:
+        with self._lock:
+            found = self._encoded.get((page.etag, encoding))
+        if found is None:
+            found = _compress_data(self.flask, page.body, encoding)
+            if len(found) <= self._encoded.maxsize:
+                with self._lock:
+                    self._encoded[(page.etag, encoding)] = found
+        return found
 
     def _cached(self, request: Request) -> pagecache.Stored | None:
         handle = request.path[len(PREFIX) :].partition("/")[0]
