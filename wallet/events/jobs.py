@@ -160,6 +160,19 @@ def invite_to_surveys(runtime: Runtime, _event_id: str, payload: dict[str, t.Any
         )
 
 
+def invite_to_pathway_surveys(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
+    """Invite an earner who completed a pathway to the surveys that ask on completion."""
+    if payload.get("about_user_id") is None:
+        return
+    with runtime.db.session() as session:
+        inviting.invite_after_pathway(
+            session,
+            int(payload["pathway_id"]),
+            int(payload["about_user_id"]),
+            base_url=runtime.config.base_url,
+        )
+
+
 def evaluate_pathways(runtime: Runtime, _event_id: str, payload: dict[str, t.Any]) -> None:
     """See how far an earner whose held awards changed is along each published pathway; award
     the milestone badge of one they completed (once, however often this runs)."""
@@ -203,6 +216,7 @@ JOBS: dict[str, Job] = {
     "run_award_upload": run_award_upload,
     "invite_to_surveys": invite_to_surveys,
     "evaluate_pathways": evaluate_pathways,
+    "invite_to_pathway_surveys": invite_to_pathway_surveys,
     "post_to_linkedin": post_to_linkedin,
     "deliver_webhook": deliver_webhook,
 }
@@ -220,5 +234,6 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "awards.upload_requested": ("run_award_upload",),
     "award.accepted": ("invite_to_surveys", "evaluate_pathways"),
     "award.imported": ("evaluate_pathways",),
+    "pathway.completed": ("invite_to_pathway_surveys",),
     "linkedin.post_requested": ("post_to_linkedin",),
 }

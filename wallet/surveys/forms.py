@@ -85,7 +85,10 @@ class SurveyForm(FlaskForm):  # type: ignore[misc]
     )
     on_pathway = BooleanField(
         _l("When they complete a pathway"),
-        description=_l("Saved now; pathways are not available yet, so this does not ask anyone."),
+        description=_l(
+            "Asks earners who complete one of your pathways that includes an achievement this "
+            "survey is about (a step or its milestone badge)."
+        ),
     )
     expires_after_days = IntegerField(
         _l("Days an invitation stays open"),

@@ -1,7 +1,8 @@
 """Invitations: made when an earner accepts an award a survey asks about, mailed when due,
 reminded once, expired after the survey's number of days.
 
-``invite_after_acceptance`` runs in the job started by ``award.accepted``; ``send_due`` in the
+``invite_after_acceptance`` runs in the job started by ``award.accepted``,
+``invite_after_pathway`` in the one started by ``pathway.completed``; ``send_due`` in the
 scheduler's tick. Both are safe to run twice: an earner has one invitation per trigger (a unique
 constraint), and a mail is recorded only with the mark that says it was sent.
 """
@@ -23,6 +24,10 @@ from wallet.events import outbox
 from wallet.issuers.documents import Urls
 from wallet.issuers.models import IssuedAward
 from wallet.issuers.models import Issuer
+from wallet.pathways.models import Pathway
+from wallet.pathways.models import PathwayCompletion
+from wallet.pathways.models import PathwayGroup
+from wallet.pathways.models import PathwayStep
 from wallet.surveys import messages
 from wallet.surveys.models import Survey
 from wallet.surveys.models import SurveyAchievement
@@ -31,7 +36,7 @@ from wallet.surveys.models import SurveyInvitation
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-#: The triggers acceptance fires (``pathway_completed`` is stored but fired by nothing yet).
+#: The triggers acceptance fires (completing a pathway fires ``pathway_completed``).
 ON_ACCEPT = ("accepted", "days_after")
 
 
@@ -99,6 +104,69 @@ def invite_after_acceptance(
             made += 1
             if trigger.kind == "accepted":
                 _notify(session, invitation, survey, now, base_url, reminder=False)
+    session.commit()
+    return made
+
+
+def invite_after_pathway(
+    session: Session,
+    pathway_id: int,
+    user_id: int,
+    *,
+    base_url: str,
+    now: dt.datetime | None = None,
+) -> int:
+    """Invite an earner who completed a pathway to the pathway issuer's open surveys that ask on
+    completion about one of its achievements (a step or the milestone badge); return how many."""
+    now = now or utcnow()
+    pathway = session.get(Pathway, pathway_id)
+    completed = session.scalar(
+        select(PathwayCompletion.id).where(
+            PathwayCompletion.pathway_id == pathway_id, PathwayCompletion.user_id == user_id
+        )
+    )
+    if pathway is None or completed is None:
+        return 0
+    on_pathway = set(
+        session.scalars(
+            select(PathwayStep.achievement_id)
+            .join(PathwayGroup, PathwayGroup.id == PathwayStep.group_id)
+            .where(PathwayGroup.pathway_id == pathway.id, PathwayStep.achievement_id.is_not(None))
+        )
+    )
+    if pathway.completion_achievement_id is not None:
+        on_pathway.add(pathway.completion_achievement_id)
+    asked = session.execute(
+        select(Survey, SurveyAchievement.achievement_id)
+        .join(SurveyAchievement, SurveyAchievement.survey_id == Survey.id)
+        .where(
+            Survey.issuer_id == pathway.issuer_id,
+            Survey.closed_at.is_(None),
+            SurveyAchievement.achievement_id.in_(on_pathway),
+        )
+        .order_by(Survey.id, SurveyAchievement.achievement_id)
+    ).all()
+    made = 0
+    for survey, achievement_id in {survey.id: (survey, a) for survey, a in asked}.values():
+        for trigger in survey.active_triggers():
+            if trigger.kind != "pathway_completed":
+                continue
+            invitation = SurveyInvitation(
+                survey_id=survey.id,
+                trigger_id=trigger.id,
+                user_id=user_id,
+                achievement_id=achievement_id,
+                created_at=now,
+                available_at=now,
+                expires_at=now + dt.timedelta(days=survey.expires_after_days),
+            )
+            try:
+                with session.begin_nested():
+                    session.add(invitation)
+            except IntegrityError:
+                continue  # already invited by this trigger (the job ran twice)
+            made += 1
+            _notify(session, invitation, survey, now, base_url, reminder=False)
     session.commit()
     return made
 

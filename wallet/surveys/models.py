@@ -19,7 +19,7 @@ from wallet.db import Base
 from wallet.db import utcnow
 
 #: What starts an invitation: accepting one of the survey's achievements, some days after that,
-#: or completing a pathway (stored, but nothing fires it until pathways exist).
+#: or completing a pathway that includes one of the survey's achievements.
 TRIGGER_KINDS = ("accepted", "days_after", "pathway_completed")
 
 

@@ -53,7 +53,7 @@ class Definition:
     on_accept: bool = True
     #: Invite this many days after accepting (``None``: not at all).
     days_after: int | None = None
-    #: Store a "pathway completed" trigger (nothing fires it until pathways exist).
+    #: Ask earners who complete a pathway including one of the survey's achievements.
     on_pathway: bool = False
     expires_after_days: int = 30
     remind_after_days: int = 7
