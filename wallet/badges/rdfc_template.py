@@ -105,7 +105,7 @@ class CanonicalTemplate:
             []
             if known is not None
             else [
-                _pattern(lines[n], fields, lambda index, b=blank: "_:a" if index == b else "_:z")
+                _pattern(lines[n], fields, _first_degree_labels(len(labels), blank))
                 for n in mentions
             ]
             for blank, (known, mentions) in enumerate(
@@ -113,7 +113,8 @@ class CanonicalTemplate:
             )
         ]
         self._formats = [
-            _pattern(lines[n], fields, lambda index: f"{{b{index}}}") for n in self._changing
+            _pattern(lines[n], fields, [f"{{b{index}}}" for index in range(len(labels))])
+            for n in self._changing
         ]
         self._fields = fields
 
@@ -148,12 +149,17 @@ class CanonicalTemplate:
         return "".join(sorted(self._fixed + changing))
 
 
-def _pattern(line: _Line, fields: dict[str, str], label: t.Callable[[int], str]) -> str:
-    """Return ``line`` as a format string: placeholders become their fields, blank nodes
-    ``label(index)`` (a field, or a fixed label that needs no escaping)."""
+def _first_degree_labels(count: int, blank: int) -> list[str]:
+    """Return how each blank node is written in the first-degree hash of ``blank``."""
+    return ["_:a" if index == blank else "_:z" for index in range(count)]
+
+
+def _pattern(line: _Line, fields: dict[str, str], labels: list[str]) -> str:
+    """Return ``line`` as a format string: placeholders become their fields, each blank node
+    its entry of ``labels`` (a field, or a fixed label that needs no escaping)."""
     parts = [_escape(line.texts[0], fields)]
     for index, text in zip(line.blanks, line.texts[1:], strict=True):
-        parts.append(label(index))
+        parts.append(labels[index])
         parts.append(_escape(text, fields))
     return "".join(parts)
 

@@ -11,7 +11,7 @@ from wallet.db import utcnow
 from wallet.issuer_api import schemas
 from wallet.issuer_api.operations import _urls
 from wallet.issuers import awarding
-from wallet.issuers.awarding import Awarded
+from wallet.issuers.batches import Awarded
 from wallet.issuers.models import Achievement
 from wallet.issuers.models import IssuedAward
 from wallet.issuers.models import Issuer
@@ -21,7 +21,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Sequence
 
 #: How the API writes a moment (pydantic's JSON form, as in every ``model_dump``).
-_MOMENT: TypeAdapter[dt.datetime | None] = TypeAdapter(dt.datetime | None)
+_MOMENT: TypeAdapter[dt.datetime] = TypeAdapter(dt.datetime)
 
 
 def issuer_out(issuer: Issuer) -> dict[str, t.Any]:
@@ -105,7 +105,7 @@ def awards_out(awards: Sequence[IssuedAward | Awarded]) -> list[dict[str, t.Any]
 
     def moment(value: dt.datetime | None) -> t.Any:
         if value not in moments:
-            moments[value] = _MOMENT.dump_python(value, mode="json")
+            moments[value] = None if value is None else _MOMENT.dump_python(value, mode="json")
         return moments[value]
 
     status_lists: dict[int, str] = {}

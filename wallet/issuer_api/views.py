@@ -27,6 +27,7 @@ from wallet.issuer_api.operations import _issuer_id
 from wallet.issuer_api.operations import _key_ref
 from wallet.issuer_api.operations import _token
 from wallet.issuer_api.operations import bp
+from wallet.issuer_api.operations import cycles_collected_after
 from wallet.issuer_api.operations import operation
 from wallet.issuer_api.operations import problem
 from wallet.issuer_api.serialise import _location
@@ -242,6 +243,11 @@ def create_award(body: schemas.AwardCreate) -> Result:
 )
 def create_award_batch(body: schemas.AwardBatch) -> Result:
     """Award a batch."""
+    with cycles_collected_after():
+        return _award_batch(body)
+
+
+def _award_batch(body: schemas.AwardBatch) -> Result:
     session = context.db_session()
     key = _idempotency_key()
     client = _token().client
@@ -315,7 +321,8 @@ def create_award_batch(body: schemas.AwardBatch) -> Result:
 
 
 def _created(
-    results: list[dict[str, t.Any] | None], made: list[tuple[int, IssuedAward | awarding.Awarded]]
+    results: list[dict[str, t.Any] | None],
+    made: t.Sequence[tuple[int, IssuedAward | awarding.Awarded]],
 ) -> None:
     """Put the result of each award made into its place (a ``BatchResult``'s JSON)."""
     shown = awards_out([award for _index, award in made])
