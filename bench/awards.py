@@ -12,12 +12,18 @@ Figures, best of three alternating rounds:
 - signing alone: ``issuers.signing.sign`` of one credential (what a single award costs), and the
   batch signer over the round's awards, the floor of the API path.
 The ratio API / Core is the figure of issue 5 (target on PostgreSQL: >= 0.3).
+
+With ``--profile`` the first API round runs under cProfile and the functions that took the most
+time (cumulative) are printed after the figures: where a batch's time goes, stage by stage.
 """
 
 from __future__ import annotations
 
+import cProfile
+import io
 import json
 import os
+import pstats
 import sys
 import tempfile
 import time
@@ -61,8 +67,9 @@ def _issuer(session: object, user_id: int, keys: tuple[str, ...], name: str) -> 
     )
 
 
-def main(count: int) -> None:
+def main(count: int, *, profile: bool = False) -> None:
     """Award ``count`` badges through the API, insert as many with Core, print both rates."""
+    profiler = cProfile.Profile() if profile else None
     with tempfile.TemporaryDirectory() as folder:
         config = config_for_tests(
             Path(folder), database_url=os.environ.get("DATABASE_URL") or None
@@ -98,12 +105,17 @@ def main(count: int) -> None:
                 }
                 for n in range(count)
             ]
+            profiling = profiler if number == 0 else None
             started = time.perf_counter()
+            if profiling is not None:
+                profiling.enable()
             response = http.post(
                 "/api/v1/awards/batch",
                 json={"items": items},
                 headers={"Authorization": f"Bearer {token}"},
             )
+            if profiling is not None:
+                profiling.disable()
             seconds = time.perf_counter() - started
             assert response.status_code == 200, response.get_data(as_text=True)[:500]
             assert response.json["created"] == count, response.json["results"][:3]
@@ -180,9 +192,15 @@ def main(count: int) -> None:
     print(f"{'batch signing alone (templated RDFC)':<44}{batch_sign_rate:>12,.0f}/s")
     print(f"{'ratio API / Core':<44}{api_rate / core_rate:>16.4f}   (target >= 0.3)")
     print(f"{'ratio API / batch signing alone':<44}{api_rate / batch_sign_rate:>16.2f}")
+    if profiler is not None:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+        print("\nfirst API round under cProfile (slower than unprofiled), by cumulative time:")
+        print(out.getvalue())
     figures = {"api_per_s": api_rate, "core_per_s": core_rate, "sign_one_per_s": sign_rate}
     print("BENCH-JSON " + json.dumps({"database": runtime.db.dialect, "count": count} | figures))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    arguments = [a for a in sys.argv[1:] if a != "--profile"]
+    main(int(arguments[0]) if arguments else 10_000, profile="--profile" in sys.argv[1:])

@@ -139,3 +139,24 @@ def test_a_value_that_would_need_escaping_is_refused() -> None:
     template = CanonicalTemplate(document, [document["id"]])
     with pytest.raises(UnsafeValue):
         template.canonical({document["id"]: 'https://x.example/"> <evil'})
+
+
+def test_placeholders_inside_one_another_and_braces_in_text_fill_correctly() -> None:
+    award = _award(1, expires=False)
+    document = documents.unsigned_credential(
+        URLS,
+        award,  # type: ignore[arg-type]
+        _achievement(name="{p0} and {b1}", criteria="}{"),  # type: ignore[arg-type]
+        _issuer(),  # type: ignore[arg-type]
+    )
+    # The salt also ends the credential's id: the longer placeholder must win where both fit.
+    document["id"] = f"{document['id']}{award.salt}"
+    template = CanonicalTemplate(document, [award.salt, document["id"]])
+    new_salt, new_id = "0f0f0f0f", "https://wallet.example/ob/v3/credentials/other"
+    filled = template.canonical({award.salt: new_salt, document["id"]: new_id})
+    subject = document["credentialSubject"]
+    identifier = {**subject["identifier"][0], "salt": new_salt}
+    expected = jsonld.canonize(
+        {**document, "id": new_id, "credentialSubject": {**subject, "identifier": [identifier]}}
+    )
+    assert filled == expected

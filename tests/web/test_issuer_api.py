@@ -7,10 +7,12 @@ import typing as t
 
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 
 from tests.api_helpers import ApiCaller
 from tests.api_helpers import api_caller
 from wallet.badges.verify import verify
+from wallet.issuer_api.models import ApiRequest
 from wallet.issuers.models import IssuedAward
 from wallet.issuers.publishing import own_documents_first
 
@@ -292,3 +294,29 @@ def test_an_award_to_a_web_address_comes_back_with_its_claim_link(
     assert first["recipient"]["phone"] == "+15550100200"
     assert first["claim_url"] is not None
     assert second["claim_url"] is None
+
+
+def test_each_batch_result_shows_its_award_as_reading_it_back_does(
+    app: Flask, db: Session, client: FlaskClient
+) -> None:
+    caller = api_caller(app, db)
+    achievement = _achievement(client, caller, valid_days=30)
+    recipients = [
+        {"email": "Ana@Example.org", "name": "Ana"},
+        {"url": "https://bo.example/me#card"},
+        {"phone": "+442079460958"},
+    ]
+    items = [{"achievement_id": achievement["id"], "recipient": r} for r in recipients]
+    headers = caller.headers | {"Idempotency-Key": "shown-1"}
+    batch = client.post("/api/v1/awards/batch", json={"items": items}, headers=headers)
+    assert batch.json["created"] == 3, batch.json
+    for result in batch.json["results"]:
+        read = client.get(f"/api/v1/awards/{result['award']['id']}", headers=caller.headers)
+        assert result["award"] == read.json
+    assert batch.json["results"][0]["error"] is None
+    # A batch cut short (its answer never remembered) is finished by its retry, which shows
+    # the awards already made the same way and makes none twice.
+    db.execute(update(ApiRequest).values(status=0, response={}))
+    retried = client.post("/api/v1/awards/batch", json={"items": items}, headers=headers)
+    assert retried.json == batch.json
+    assert db.scalar(select(func.count()).select_from(IssuedAward)) == 3

@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from wallet.badges import base58btc
 from wallet.badges import jsonld
 from wallet.errors import Invalid
 from wallet.messages import N_
@@ -143,5 +144,5 @@ def sign(
     if cryptosuite == JCS_SUITE:
         proof["@context"] = unsigned.get("@context")
     signature = private_key.sign(_hash_data(unsigned, proof))
-    proof["proofValue"] = "z" + base58.b58encode(signature).decode()
+    proof["proofValue"] = "z" + base58btc.encode(signature)
     return {**unsigned, "proof": proof}

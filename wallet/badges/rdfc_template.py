@@ -19,7 +19,9 @@ escaping in N-Quads, so a value can never change the shape. Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import re
 import typing as t
 
@@ -95,6 +97,26 @@ class CanonicalTemplate:
             None if any(lines[n].variable for n in mentions) else _hash(lines, blank, mentions)
             for blank, mentions in enumerate(self._mentions)
         ]
+        # Filling is ``str.format_map``: each placeholder is the field ``p<n>``, each blank node
+        # of a quad the field ``b<n>`` (its canonical label), so a document costs one call a quad.
+        fields = {p: f"p{n}" for n, p in enumerate(self.placeholders)}
+        #: The quads of each blank node whose hash changes, as written for that hash.
+        self._hash_formats: list[list[str]] = [
+            []
+            if known is not None
+            else [
+                _pattern(lines[n], fields, _first_degree_labels(len(labels), blank))
+                for n in mentions
+            ]
+            for blank, (known, mentions) in enumerate(
+                zip(self._hashes, self._mentions, strict=True)
+            )
+        ]
+        self._formats = [
+            _pattern(lines[n], fields, [f"{{b{index}}}" for index in range(len(labels))])
+            for n in self._changing
+        ]
+        self._fields = fields
 
     def canonical(self, values: dict[str, str]) -> str:
         """Return the RDFC-1.0 canonical N-Quads of the document with ``values`` put in.
@@ -106,21 +128,57 @@ class CanonicalTemplate:
         for value in values.values():
             if not _SAFE_VALUE.match(value):
                 raise UnsafeValue(value)
-        lines = list(self._lines)
-        for n in self._variable:
-            lines[n] = _fill(lines[n], values)
+        named = {self._fields[placeholder]: value for placeholder, value in values.items()}
         hashes = [
-            known if known is not None else _hash(lines, blank, self._mentions[blank])
+            known
+            if known is not None
+            else hashlib.sha256(
+                "".join(sorted([f.format_map(named) for f in self._hash_formats[blank]])).encode()
+            ).hexdigest()
             for blank, known in enumerate(self._hashes)
         ]
         if len(set(hashes)) != len(hashes):
+            lines = list(self._lines)
+            for n in self._variable:
+                lines[n] = _fill(lines[n], values)
             return _library_canonical(lines)
         order = sorted(range(self._blank_count), key=hashes.__getitem__)
-        names = [""] * self._blank_count
         for number, blank in enumerate(order):
-            names[blank] = f"_:c14n{number}"
-        changing = [_join(lines[n], names) for n in self._changing]
+            named[f"b{blank}"] = f"_:c14n{number}"
+        changing = [f.format_map(named) for f in self._formats]
         return "".join(sorted(self._fixed + changing))
+
+
+def _first_degree_labels(count: int, blank: int) -> list[str]:
+    """Return how each blank node is written in the first-degree hash of ``blank``."""
+    return ["_:a" if index == blank else "_:z" for index in range(count)]
+
+
+def _pattern(line: _Line, fields: dict[str, str], labels: list[str]) -> str:
+    """Return ``line`` as a format string: placeholders become their fields, each blank node
+    its entry of ``labels`` (a field, or a fixed label that needs no escaping)."""
+    parts = [_escape(line.texts[0], fields)]
+    for index, text in zip(line.blanks, line.texts[1:], strict=True):
+        parts.append(labels[index])
+        parts.append(_escape(text, fields))
+    return "".join(parts)
+
+
+def _escape(text: str, fields: dict[str, str]) -> str:
+    """Return ``text`` as format-string text: its braces doubled, each placeholder its field."""
+    pieces = _placeholders(tuple(fields)).split(text) if fields else [text]
+    # split() with a group puts the placeholders it found at the odd positions.
+    return "".join(
+        "{" + fields[piece] + "}" if odd else piece.replace("{", "{{").replace("}", "}}")
+        for odd, piece in zip(itertools.cycle((False, True)), pieces)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _placeholders(placeholders: tuple[str, ...]) -> re.Pattern[str]:
+    """Return a pattern finding any of ``placeholders``, the longest first where they overlap."""
+    ordered = sorted(placeholders, key=len, reverse=True)
+    return re.compile("(" + "|".join(re.escape(p) for p in ordered) + ")")
 
 
 def _hash(lines: list[_Line], blank: int, mentions: list[int]) -> str:

@@ -27,12 +27,13 @@ from wallet.issuer_api.operations import _issuer_id
 from wallet.issuer_api.operations import _key_ref
 from wallet.issuer_api.operations import _token
 from wallet.issuer_api.operations import bp
+from wallet.issuer_api.operations import cycles_collected_after
 from wallet.issuer_api.operations import operation
 from wallet.issuer_api.operations import problem
-from wallet.issuer_api.serialise import _award_model
 from wallet.issuer_api.serialise import _location
 from wallet.issuer_api.serialise import achievement_out
 from wallet.issuer_api.serialise import award_out
+from wallet.issuer_api.serialise import awards_out
 from wallet.issuer_api.serialise import issuer_out
 from wallet.issuers import awarding
 from wallet.issuers import queries
@@ -242,6 +243,11 @@ def create_award(body: schemas.AwardCreate) -> Result:
 )
 def create_award_batch(body: schemas.AwardBatch) -> Result:
     """Award a batch."""
+    with cycles_collected_after():
+        return _award_batch(body)
+
+
+def _award_batch(body: schemas.AwardBatch) -> Result:
     session = context.db_session()
     key = _idempotency_key()
     client = _token().client
@@ -253,20 +259,17 @@ def create_award_batch(body: schemas.AwardBatch) -> Result:
         if previous is not None and previous.status:
             return jsonify(previous.response), previous.status, {"Idempotent-Replayed": "true"}
         held = previous or api_service.hold(session, client.id, key, fingerprint, commit=True)
-    results: list[schemas.BatchResult | None] = [None] * len(body.items)
+    results: list[dict[str, t.Any] | None] = [None] * len(body.items)
     valid: list[tuple[int, awarding.BatchItem]] = []
     for index, raw in enumerate(body.items):
         try:
             item = schemas.AwardCreate.model_validate(raw)
         except ValidationError as error:
-            results[index] = schemas.BatchResult(
-                index=index,
-                status="failed",
-                error=schemas.ItemError(
-                    title=_("Some of what you sent is not valid"),
-                    detail=_("This item is not a valid award request."),
-                    errors=[schemas.FieldError(**e) for e in _field_errors(error)],
-                ),
+            results[index] = _failed(
+                index,
+                _("Some of what you sent is not valid"),
+                _("This item is not a valid award request."),
+                [schemas.FieldError(**e) for e in _field_errors(error)],
             )
             continue
         valid.append(
@@ -284,11 +287,8 @@ def create_award_batch(body: schemas.AwardBatch) -> Result:
         done = awarding.issued_awards_by_keys(
             session, _issuer_id(), [i.key or "" for _, i in valid]
         )
-        for index, pending in valid:
-            if pending.key in done:
-                results[index] = schemas.BatchResult(
-                    index=index, status="created", award=_award_model(done[pending.key])
-                )
+        redone = [(index, done[p.key]) for index, p in valid if p.key in done]
+        _created(results, redone)
         valid = [(index, pending) for index, pending in valid if pending.key not in done]
     for start in range(0, len(valid), CHUNK):
         chunk = valid[start : start + CHUNK]
@@ -304,27 +304,39 @@ def create_award_batch(body: schemas.AwardBatch) -> Result:
         except errors.WalletError as error:
             session.rollback()
             outcomes = [error] * len(chunk)
+        made: list[tuple[int, IssuedAward | awarding.Awarded]] = []
         for (index, _item), outcome in zip(chunk, outcomes, strict=True):
-            if not isinstance(outcome, errors.WalletError):
-                results[index] = schemas.BatchResult(
-                    index=index, status="created", award=_award_model(outcome)
-                )
+            if isinstance(outcome, errors.WalletError):
+                title = _("This award was not made")
+                results[index] = _failed(index, title, str(outcome.message))
             else:
-                results[index] = schemas.BatchResult(
-                    index=index,
-                    status="failed",
-                    error=schemas.ItemError(
-                        title=_("This award was not made"),
-                        detail=str(outcome.message),
-                    ),
-                )
+                made.append((index, outcome))
+        _created(results, made)
     final = [r for r in results if r is not None]
-    created = sum(1 for r in final if r.status == "created")
-    out = schemas.BatchOut(created=created, failed=len(final) - created, results=final)
-    payload = out.model_dump(mode="json")
+    created = sum(1 for r in final if r["status"] == "created")
+    payload = {"created": created, "failed": len(final) - created, "results": final}
     if held is not None:
         api_service.settle(session, held, 200, payload)
     return jsonify(payload)
+
+
+def _created(
+    results: list[dict[str, t.Any] | None],
+    made: t.Sequence[tuple[int, IssuedAward | awarding.Awarded]],
+) -> None:
+    """Put the result of each award made into its place (a ``BatchResult``'s JSON)."""
+    shown = awards_out([award for _index, award in made])
+    for (index, _award), award in zip(made, shown, strict=True):
+        results[index] = {"index": index, "status": "created", "award": award, "error": None}
+
+
+def _failed(
+    index: int, title: str, detail: str, field_errors: list[schemas.FieldError] | None = None
+) -> dict[str, t.Any]:
+    """Return the result of an item that was not awarded (a ``BatchResult``'s JSON)."""
+    error = schemas.ItemError(title=title, detail=detail, errors=field_errors)
+    result = schemas.BatchResult(index=index, status="failed", error=error)
+    return result.model_dump(mode="json")
 
 
 def _cursor(issued: IssuedAward) -> str:

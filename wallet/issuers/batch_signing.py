@@ -21,8 +21,7 @@ import secrets
 import typing as t
 from types import SimpleNamespace
 
-import base58
-
+from wallet.badges import base58btc
 from wallet.badges import jsonld
 from wallet.badges.credentials import OB3_CONTEXTS
 from wallet.badges.rdfc_template import CanonicalTemplate
@@ -154,7 +153,7 @@ class BatchSigner:
         identity_hash = unsigned["credentialSubject"]["identifier"][0]["identityHash"]
         canonical = template.canonical(_values(award, identity_hash), lambda: unsigned)
         signature = self._key.sign(self._options_hash + hashlib.sha256(canonical.encode()).digest())
-        proof = {**self._proof, "proofValue": "z" + base58.b58encode(signature).decode()}
+        proof = {**self._proof, "proofValue": "z" + base58btc.encode(signature)}
         return {**unsigned, "proof": proof}
 
     def _shape(self, award: documents.AwardFacts, achievement: Achievement) -> _Checked:

@@ -84,3 +84,44 @@ def issuer_by_document_url(session: Session, url: str, base_url: str) -> Issuer 
             if len(public_id) == 32 and public_id.isalnum():
                 return session.scalar(select(Issuer).where(Issuer.public_id == public_id))
     return None
+
+
+def issued_award_by_key(session: Session, issuer_id: int, key: str) -> IssuedAward | None:
+    """Return the award an API request with idempotency ``key`` created, if any."""
+    return session.scalar(
+        select(IssuedAward).where(
+            IssuedAward.issuer_id == issuer_id, IssuedAward.idempotency_key == key
+        )
+    )
+
+
+def issued_awards_page(
+    session: Session, issuer_id: int, *, before_id: int | None, limit: int
+) -> list[IssuedAward]:
+    """Return up to ``limit`` of the issuer's awards, newest first, older than ``before_id``."""
+    query = (
+        select(IssuedAward)
+        .options(joinedload(IssuedAward.achievement))
+        .where(IssuedAward.issuer_id == issuer_id)
+        .order_by(IssuedAward.id.desc())
+        .limit(limit)
+    )
+    if before_id is not None:
+        query = query.where(IssuedAward.id < before_id)
+    return list(session.scalars(query))
+
+
+def issued_awards_by_keys(
+    session: Session, issuer_id: int, keys: list[str]
+) -> dict[str, IssuedAward]:
+    """Return the issuer's awards created with these idempotency keys, by key."""
+    found: dict[str, IssuedAward] = {}
+    for start in range(0, len(keys), 500):
+        rows = session.scalars(
+            select(IssuedAward).where(
+                IssuedAward.issuer_id == issuer_id,
+                IssuedAward.idempotency_key.in_(keys[start : start + 500]),
+            )
+        )
+        found.update({row.idempotency_key or "": row for row in rows})
+    return found
