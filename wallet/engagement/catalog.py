@@ -37,6 +37,12 @@ PUBLIC_TYPES: dict[str, PublicType] = {
             "award.downloaded", 1, False, "Someone downloaded the baked image (data.format)."
         ),
         PublicType("survey.completed", 1, False, "An earner answered one of the issuer's surveys."),
+        PublicType(
+            "recommendation.shown", 1, False, "The wallet recommended the achievement (data.reason)."
+        ),
+        PublicType(
+            "recommendation.clicked", 1, False, "An earner followed a recommendation of it."
+        ),
     )
 }
 
@@ -48,8 +54,6 @@ RESERVED_TYPES = (
     "award.expired",
     "award.visibility_changed",
     "award.verified",
-    "recommendation.shown",
-    "recommendation.clicked",
     "pathway.progressed",
     "pathway.completed",
 )

@@ -82,6 +82,8 @@ class Translator:
             ]
         if kind == "survey.completed":
             return self._survey(row)
+        if kind in ("recommendation.shown", "recommendation.clicked"):
+            return self._recommendations(row)
         issued = self._issued(payload)
         if issued is None:
             return []
@@ -193,6 +195,44 @@ class Translator:
                 )
             )
         )
+
+    def _recommendations(self, row: OutboxMessage) -> list[Draft]:
+        """Tell each issuer its achievement was recommended (or followed), never to whom: the
+        earner may hold nothing of that issuer's, so not even a pseudonym goes out."""
+        payload = row.payload
+        if row.type == "recommendation.clicked":
+            items = [{"achievement_id": payload["achievement_id"], "reason": payload["reason"]}]
+        else:
+            items = list(payload.get("items") or [])
+        ids = [str(item.get("achievement_id")) for item in items]
+        found = {
+            achievement.public_id: (achievement, issuer)
+            for achievement, issuer in self.session.execute(
+                select(Achievement, Issuer)
+                .join(Issuer, Achievement.issuer_id == Issuer.id)
+                .where(Achievement.public_id.in_(ids))
+            )
+        }
+        drafts = []
+        for part, item in enumerate(items):
+            if str(item.get("achievement_id")) not in found:
+                continue
+            achievement, issuer = found[str(item["achievement_id"])]
+            drafts.append(
+                Draft(
+                    issuer_id=issuer.id,
+                    type=row.type,
+                    occurred_at=row.occurred_at,
+                    data={
+                        "issuer": {"id": issuer.public_id},
+                        "achievement": {"id": achievement.public_id, "name": achievement.name},
+                        "reason": str(item.get("reason") or ""),
+                    },
+                    part=part,
+                    achievement_id=achievement.id,
+                )
+            )
+        return drafts
 
     def _survey(self, row: OutboxMessage) -> list[Draft]:
         payload = row.payload

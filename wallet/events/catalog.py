@@ -213,6 +213,32 @@ class SurveyCompleted(Event):
     about_user_id: int | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class RecommendationsShown(Event):
+    """An earner was shown recommendations (at most once a day for the same list).
+
+    Only achievements issued on this platform are named (by public id): their issuers learn that
+    their achievement was recommended, and why, never to whom.
+    """
+
+    type: t.ClassVar[str] = "recommendation.shown"
+
+    #: ``[{"achievement_id", "reason"}]``, in the order shown.
+    items: list[dict[str, str]]
+    about_user_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class RecommendationClicked(Event):
+    """An earner followed a recommendation of an achievement issued on this platform."""
+
+    type: t.ClassVar[str] = "recommendation.clicked"
+
+    achievement_id: str
+    reason: str
+    about_user_id: int | None = None
+
+
 #: Every event type, by its dotted name.
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
@@ -233,5 +259,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         LinkedInPostRequested,
         AwardDeclined,
         SurveyCompleted,
+        RecommendationsShown,
+        RecommendationClicked,
     )
 }
