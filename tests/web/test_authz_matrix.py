@@ -33,6 +33,8 @@ from wallet.issuer_api import service as api_service
 from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
 from wallet.issuers import service as issuers
+from wallet.pathways import recommendation_links
+from wallet.pathways.recommendation_models import RecommendationDismissal
 from wallet.profiles import service as profiles
 from wallet.surveys import service as surveys
 from wallet.surveys.models import SurveyInvitation
@@ -181,6 +183,18 @@ def test_the_caller_gets_what_the_matrix_says(
         award_ids=[award.id, shared.id],
         expires_at=utcnow() + dt.timedelta(days=7),
     )
+    dismissal = RecommendationDismissal(user_id=owner.id, target="https://x.example/d", title="D")
+    db.add(dismissal)
+    db.commit()
+    recommendation_token = recommendation_links.make(
+        app.extensions["wallet"].config.secret_key,
+        recommendation_links.Link(
+            user_id=owner.id,
+            target=f"http://localhost/ob/v2/badges/{achievement.public_id}",
+            title="A",
+            reason="co_earned",
+        ),
+    )
     client = _client_for(app, db, caller, owner.emails[0].email)
     headers = api_caller(app, db, name="Another").headers if caller == "api_client" else {}
     names = {
@@ -212,6 +226,8 @@ def test_the_caller_gets_what_the_matrix_says(
         "social_account_id": linked.id,
         "endpoint_id": endpoint.public_id,
         "delivery_id": delivery.public_id,
+        "recommendation_token": recommendation_token,
+        "dismissal_id": dismissal.id,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}
