@@ -12,7 +12,7 @@ help:
 	@echo "make run    set up and run the wallet on embedded defaults (SQLite, embedded Redis, demo data)"
 	@echo "make test   set up and run the test suite"
 	@echo "make lint   ruff check, ruff format --check, mypy"
-	@echo "make bench  verification throughput, then ours against the reference validator"
+	@echo "make bench  verification throughput, ours against the reference validator, recommendations"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version' 
@@ -47,6 +47,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/verify.py
 	$(BIN)/python bench/reference.py
+	$(BIN)/python -m bench.recommend
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix wallet tests bench migrations

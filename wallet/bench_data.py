@@ -124,9 +124,8 @@ def plan(size: Size, rng: random.Random) -> Plan:
     for issuer, count in enumerate(per_issuer):
         start = len(issuer_of)
         full = count // TRACK_LENGTH
-        for number in range(count):
-            issuer_of.append(issuer)
-            track_of.append(-1)
+        issuer_of.extend([issuer] * count)
+        track_of.extend([-1] * count)
         for n in range(full):
             word = SKILL_WORDS[rng.randrange(len(SKILL_WORDS))]
             pair = (f"{word} {issuer}.{n}", f"{word} practice")
@@ -197,10 +196,7 @@ def journey(plan_: Plan, budget: int, rng: random.Random) -> list[int]:
                     earn(popular())
                 if rng.random() >= SKIP:
                     earn(achievement)
-        if rng.random() < HOP:
-            track = plan_.tracks[track].follow
-        else:
-            track = any_track()
+        track = plan_.tracks[track].follow if rng.random() < HOP else any_track()
         stalls = stalls + 1 if len(earned) == before else 0
     return earned
 
@@ -227,7 +223,7 @@ class Writer:
             return
         raw = self.connection.connection.driver_connection
         assert raw is not None
-        with raw.cursor() as cursor:  # type: ignore[attr-defined]
+        with raw.cursor() as cursor:
             names = ", ".join(columns)
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
@@ -238,11 +234,10 @@ class Writer:
         if not self.postgres:
             return
         for table in tables:
+            column = Base.metadata.tables[table].c.id
+            highest = select(func.coalesce(func.max(column), 1)).scalar_subquery()
             self.connection.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-                )
+                select(func.setval(func.pg_get_serial_sequence(table, "id"), highest))
             )
 
 
@@ -262,7 +257,7 @@ def generate(
     progress: t.Callable[[int], None] = lambda _n: None,
 ) -> Loaded:
     """Write the population into the session's database, commit, and rebuild the statistics."""
-    rng = random.Random(size.seed)
+    rng = random.Random(size.seed)  # noqa: S311 - reproducible data, not secrets
     layout = plan(size, rng)
     connection = session.connection()
     writer = Writer(connection)
@@ -329,7 +324,9 @@ def generate(
         )
     for start in range(0, len(achievement_rows), CHUNK):
         writer.write("achievements", achievement_rows[start : start + CHUNK])
-    pathway_rows, group_rows, step_rows = [], [], []
+    pathway_rows: list[dict[str, t.Any]] = []
+    group_rows: list[dict[str, t.Any]] = []
+    step_rows: list[dict[str, t.Any]] = []
     for n, track in enumerate(layout.tracks):
         pathway_id = ids["pathways"] + n
         pathway_rows.append(
@@ -400,7 +397,9 @@ def generate(
     award_id, skill_id = ids["awards"], ids["award_skills"]
     award_rows: list[dict[str, t.Any]] = []
     skill_rows: list[dict[str, t.Any]] = []
-    issuer_urls = [f"{base_url.rstrip('/')}/ob/v3/issuers/{row['public_id']}" for row in issuer_rows]
+    issuer_urls = [
+        f"{base_url.rstrip('/')}/ob/v3/issuers/{row['public_id']}" for row in issuer_rows
+    ]
     written = 0
 
     def flush() -> None:

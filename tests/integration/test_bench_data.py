@@ -57,7 +57,9 @@ def test_a_small_population_has_pathways_earned_in_order(db: Session) -> None:
     ):
         if step_iri in level_of:
             journeys[(user_id, track_of[step_iri])].append(level_of[step_iri])
-    steps = [(a, b) for levels in journeys.values() for a, b in zip(levels, levels[1:], strict=False)]
+    steps = [
+        (a, b) for levels in journeys.values() for a, b in zip(levels, levels[1:], strict=False)
+    ]
     in_order = sum(b >= a for a, b in steps)
     assert in_order / len(steps) > 0.95
 

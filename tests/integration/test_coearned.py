@@ -7,7 +7,9 @@ import typing as t
 
 from sqlalchemy import select
 
+from tests.factories import PASSWORD
 from tests.factories import make_user
+from wallet.accounts import service as accounts
 from wallet.backpack import service as backpack
 from wallet.badges.report import Report
 from wallet.db import utcnow
@@ -96,3 +98,18 @@ def test_skills_are_kept_by_achievement(db: Session) -> None:
     _award(db, make_user(db), "a")
     skills = db.execute(select(AchievementStatSkill.achievement_iri, AchievementStatSkill.name))
     assert skills.all() == [(iri("a"), "Welding")]
+
+
+def test_a_deleted_account_is_uncounted(db: Session) -> None:
+    ada, bob = make_user(db), make_user(db)
+    for user in (ada, bob):
+        _award(db, user, "a")
+        _award(db, user, "b")
+    _award(db, ada, "c")
+
+    accounts.delete_account(db, ada.id, password=PASSWORD)
+
+    assert _snapshot(db) == (
+        {iri("a"): 1, iri("b"): 1},
+        {(iri("a"), iri("b")): 1, (iri("b"), iri("a")): 1},
+    )

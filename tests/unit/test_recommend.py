@@ -33,8 +33,12 @@ ARCHITECT = PathwayShape(
 
 def pair(other: str, support: int, held: str = "a", holders: int = 10) -> CoEarned:
     return CoEarned(
-        held=iri(held), held_title=held.title(), iri=iri(other), title=other.title(),
-        support=support, holders=holders,
+        held=iri(held),
+        held_title=held.title(),
+        iri=iri(other),
+        title=other.title(),
+        support=support,
+        holders=holders,
     )
 
 

@@ -76,7 +76,9 @@ def plant(
     for position, members in enumerate(([welding, safety], [advanced])):
         group = PathwayGroup(position=position, title=f"Level {position + 1}", rule="all")
         group.steps = [
-            PathwayStep(position=n, achievement_iri=planted.iri(a), achievement_id=a.id, title=a.name)
+            PathwayStep(
+                position=n, achievement_iri=planted.iri(a), achievement_id=a.id, title=a.name
+            )
             for n, a in enumerate(members)
         ]
         pathway.groups.append(group)

@@ -39,7 +39,9 @@ def _links(page: str) -> dict[str, str]:
     """Return {title: follow link} of the recommendations on a page."""
     return {
         title: href
-        for href, title in re.findall(r'<a href="(/wallet/recommendations/go/[^"]+)">([^<]+)</a>', page)
+        for href, title in re.findall(
+            r'<a href="(/wallet/recommendations/go/[^"]+)">([^<]+)</a>', page
+        )
     }
 
 

@@ -38,7 +38,10 @@ PUBLIC_TYPES: dict[str, PublicType] = {
         ),
         PublicType("survey.completed", 1, False, "An earner answered one of the issuer's surveys."),
         PublicType(
-            "recommendation.shown", 1, False, "The wallet recommended the achievement (data.reason)."
+            "recommendation.shown",
+            1,
+            False,
+            "The wallet recommended the achievement (data.reason).",
         ),
         PublicType(
             "recommendation.clicked", 1, False, "An earner followed a recommendation of it."

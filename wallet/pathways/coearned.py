@@ -2,8 +2,9 @@
 
 Called by the backpack's use cases inside their transaction (they commit): ``award_held`` when
 an award becomes accepted, ``award_released`` when an accepted award is declined or deleted. An
-earner counts once per achievement however many copies they hold. ``rebuild`` recomputes all of
-it with a few ``GROUP BY`` statements (after a bulk load, or to repair drift).
+earner counts once per achievement however many copies they hold; ``earner_removed`` uncounts a
+deleted account. ``rebuild`` recomputes all of it with a few ``GROUP BY`` statements (after a
+bulk load, or to repair drift).
 """
 
 from __future__ import annotations
@@ -111,11 +112,27 @@ def award_released(session: Session, user_id: int, iri: str, *, award_id: int) -
         session.execute(delete(CoEarnedPair).where(CoEarnedPair.earners <= 0))
 
 
-#: Distinct (earner, achievement) pairs of accepted awards: what every statistic counts.
-_HELD = (
-    "SELECT DISTINCT user_id, achievement_iri FROM awards "
-    "WHERE acceptance = 'accepted' AND achievement_iri <> ''"
-)
+def earner_removed(session: Session, user_id: int) -> None:
+    """Uncount everything an earner holds (their account is being deleted)."""
+    held = _other_iris(session, user_id, None)
+    if not held:
+        return
+    session.execute(
+        update(AchievementStat)
+        .where(AchievementStat.achievement_iri.in_(held), AchievementStat.holders > 0)
+        .values(holders=AchievementStat.holders - 1)
+    )
+    if len(held) > 1:
+        session.execute(
+            update(CoEarnedPair)
+            .where(
+                CoEarnedPair.iri.in_(held),
+                CoEarnedPair.other_iri.in_(held),
+                CoEarnedPair.earners > 0,
+            )
+            .values(earners=CoEarnedPair.earners - 1)
+        )
+        session.execute(delete(CoEarnedPair).where(CoEarnedPair.earners <= 0))
 
 
 def rebuild(session: Session) -> None:
@@ -132,10 +149,12 @@ def rebuild(session: Session) -> None:
     )
     session.execute(
         text(
+            # Distinct (earner, achievement) pairs of accepted awards, joined per earner.
+            "WITH held AS (SELECT DISTINCT user_id, achievement_iri FROM awards "
+            "WHERE acceptance = 'accepted' AND achievement_iri <> '') "
             "INSERT INTO coearned_pairs (iri, other_iri, earners) "
-            f"SELECT a.achievement_iri, b.achievement_iri, COUNT(*) FROM ({_HELD}) a "
-            f"JOIN ({_HELD}) b ON a.user_id = b.user_id "
-            "AND a.achievement_iri <> b.achievement_iri "
+            "SELECT a.achievement_iri, b.achievement_iri, COUNT(*) FROM held a "
+            "JOIN held b ON a.user_id = b.user_id AND a.achievement_iri <> b.achievement_iri "
             "GROUP BY a.achievement_iri, b.achievement_iri"
         )
     )

@@ -169,9 +169,7 @@ def recommend(facts: Facts, k: int = 5) -> list[Recommendation]:
     return results
 
 
-def _pathway_facts(
-    facts: Facts, candidate: t.Callable[[str, str], _Candidate | None]
-) -> None:
+def _pathway_facts(facts: Facts, candidate: t.Callable[[str, str], _Candidate | None]) -> None:
     """Score the steps left in the first unfinished level of each pathway the earner is on."""
     for shape in facts.pathways:
         done = progress(shape, facts.held)
@@ -185,9 +183,7 @@ def _pathway_facts(
             if entry is None:
                 continue
             if missing == 1:
-                entry.add(
-                    PATHWAY_LEVEL, 1.0, {"pathway": shape.name, "level": str(level)}
-                )
+                entry.add(PATHWAY_LEVEL, 1.0, {"pathway": shape.name, "level": str(level)})
             else:
                 share = len(current.done) / max(1, current.group.needed)
                 entry.add(PATHWAY_NEXT, 0.5 + share / 2, {"pathway": shape.name})

@@ -94,9 +94,7 @@ def dismissed(session: Session, user_id: int) -> frozenset[str]:
     """Return the targets the earner said "Not interested" to."""
     return frozenset(
         session.scalars(
-            select(RecommendationDismissal.target).where(
-                RecommendationDismissal.user_id == user_id
-            )
+            select(RecommendationDismissal.target).where(RecommendationDismissal.user_id == user_id)
         )
     )
 
@@ -110,7 +108,7 @@ def pathways_through(session: Session, held: t.Collection[str]) -> tuple[Pathway
         .join(PathwayStep, PathwayStep.group_id == PathwayGroup.id)
         .where(PathwayStep.achievement_iri.in_(held))
     )
-    rows = session.execute(
+    rows: t.Iterable[t.Any] = session.execute(
         select(
             Pathway.id,
             Pathway.public_id,
@@ -250,9 +248,13 @@ def skill_links(
         ranked.c.iri.startswith(prefix, autoescape=True),
         Achievement.public_id == func.substr(ranked.c.iri, literal(len(prefix) + 1)),
     )
-    rows = session.execute(
+    rows: t.Iterable[t.Any] = session.execute(
         select(
-            ranked.c.iri, ranked.c.title, ranked.c.name, ranked.c.skill, ranked.c.via,
+            ranked.c.iri,
+            ranked.c.title,
+            ranked.c.name,
+            ranked.c.skill,
+            ranked.c.via,
             Achievement.level,
         )
         .outerjoin(Achievement, ours)
@@ -287,16 +289,18 @@ def coearned(session: Session, held: t.Collection[str]) -> tuple[recommend.CoEar
             .over(partition_by=CoEarnedPair.iri, order_by=CoEarnedPair.earners.desc())
             .label("place"),
         )
-        .where(
-            CoEarnedPair.iri.in_(held), CoEarnedPair.earners >= recommend.K_ANONYMITY
-        )
+        .where(CoEarnedPair.iri.in_(held), CoEarnedPair.earners >= recommend.K_ANONYMITY)
         .subquery()
     )
     mine = aliased(AchievementStat)
     theirs = aliased(AchievementStat)
-    rows = session.execute(
+    rows: t.Iterable[t.Any] = session.execute(
         select(
-            ranked.c.iri, mine.title, ranked.c.other_iri, theirs.title, ranked.c.earners,
+            ranked.c.iri,
+            mine.title,
+            ranked.c.other_iri,
+            theirs.title,
+            ranked.c.earners,
             mine.holders,
         )
         .join(mine, mine.achievement_iri == ranked.c.iri)
@@ -305,7 +309,11 @@ def coearned(session: Session, held: t.Collection[str]) -> tuple[recommend.CoEar
     )
     return tuple(
         recommend.CoEarned(
-            held=iri, held_title=held_title, iri=other, title=title, support=earners,
+            held=iri,
+            held_title=held_title,
+            iri=other,
+            title=title,
+            support=earners,
             holders=holders,
         )
         for iri, held_title, other, title, earners, holders in rows
@@ -320,7 +328,9 @@ def facts_for(session: Session, user_id: int, base_url: str) -> recommend.Facts:
     levels: dict[str, int] = {}
     for achievement in ours:
         rank = recommend.level_rank(achievement.level)
-        for skill in achievement.skills if rank is not None else ():
+        if rank is None:
+            continue
+        for skill in achievement.skills:
             levels[skill] = max(rank, levels.get(skill, rank))
     return recommend.Facts(
         held=held,

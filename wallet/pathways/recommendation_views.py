@@ -51,23 +51,28 @@ def recommendation_token(entry: service.Recommended) -> str:
 def recommendation_reason(item: recommend.Recommendation) -> str:
     """Return the sentence that says why ``item`` is recommended, in the reader's language."""
     params = item.reason_params
+    sentence: str
     if item.reason == recommend.PATHWAY_LEVEL:
-        return _(
+        sentence = _(
             "Completes level %(level)s of %(pathway)s",
             level=params.get("level", ""),
             pathway=params.get("pathway", ""),
         )
-    if item.reason == recommend.PATHWAY_NEXT:
-        return _("Next step on %(pathway)s", pathway=params.get("pathway", ""))
-    if item.reason == recommend.ISSUER_NEXT:
-        return _("Recommended next by %(issuer)s", issuer=params.get("issuer", ""))
-    if item.reason == recommend.SKILL_NEXT_LEVEL:
-        return _("The next level of the skill %(skill)s you hold", skill=params.get("skill", ""))
-    if item.reason == recommend.SKILL_SHARED:
-        return _("Builds on the skill %(skill)s you hold", skill=params.get("skill", ""))
-    return _(
-        "People who earned %(a)s often earn %(b)s", a=params.get("held", ""), b=item.title
-    )
+    elif item.reason == recommend.PATHWAY_NEXT:
+        sentence = _("Next step on %(pathway)s", pathway=params.get("pathway", ""))
+    elif item.reason == recommend.ISSUER_NEXT:
+        sentence = _("Recommended next by %(issuer)s", issuer=params.get("issuer", ""))
+    elif item.reason == recommend.SKILL_NEXT_LEVEL:
+        sentence = _(
+            "The next level of the skill %(skill)s you hold", skill=params.get("skill", "")
+        )
+    elif item.reason == recommend.SKILL_SHARED:
+        sentence = _("Builds on the skill %(skill)s you hold", skill=params.get("skill", ""))
+    else:
+        sentence = _(
+            "People who earned %(a)s often earn %(b)s", a=params.get("held", ""), b=item.title
+        )
+    return sentence
 
 
 @bp.get("/wallet/recommendations")
@@ -116,8 +121,7 @@ def dismiss() -> Response:
     service.dismiss(context.db_session(), _user_id(), link.target, link.title)
     flash(
         _(
-            "We will not recommend %(title)s again. You can undo this on the recommendations "
-            "page.",
+            "We will not recommend %(title)s again. You can undo this on the recommendations page.",
             title=link.title,
         ),
         "success",
