@@ -1,14 +1,15 @@
 """Recommendations against the planted population: hit-rate@5 against popularity, and latency.
 
-Run: DATABASE_URL=... .venv/bin/python -m bench.recommend [--earners 2000] [--load] [sizes]
+Run: DATABASE_URL=... .venv/bin/python -m bench.recommend [--earners 2000] [--load] [--rebuild]
 (with ``--load`` it first runs the generator, ``wallet bench-data``, with the sizes given;
 without, the database must hold bench data already). Without DATABASE_URL: a throwaway SQLite
 database, loaded at 1/100 of the default size.
 
 How it measures (issue 8):
 - test earners: a seeded sample of earners with at least two awards; each one's most recent
-  award is held out: deleted, with the co-earned statistics rebuilt without it, inside one
-  transaction that is rolled back at the end (the database is left as it was);
+  award is held out: deleted, and subtracted from the co-earned statistics as deleting it from
+  the wallet would (``--rebuild``: all statistics recomputed without the held-out awards), inside
+  one transaction that is rolled back at the end (the database is left as it was);
 - hit-rate@5: the share of test earners whose held-out achievement is among the engine's five
   (``recommendation_service.recommendations_for``); the baseline recommends the five most held
   achievements the earner does not hold;
@@ -105,8 +106,14 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def measure(database: Database, *, earners: int = 2000, seed: int = 1) -> dict[str, t.Any]:
-    """Return the evaluation's figures as a dict (what ``make bench`` collects)."""
+def measure(
+    database: Database, *, earners: int = 2000, seed: int = 1, rebuild: bool = False
+) -> dict[str, t.Any]:
+    """Return the evaluation's figures as a dict (what ``make bench`` collects).
+
+    The held-out awards leave the statistics as a deletion from the wallet does (or, with
+    ``rebuild``, by recomputing them all without those awards: slow on the full population).
+    """
     rng = random.Random(seed)
     statements = 0
 
@@ -118,9 +125,16 @@ def measure(database: Database, *, earners: int = 2000, seed: int = 1) -> dict[s
         base_url = _base_url(session)
         held_out = _held_out(session, earners, rng)
         started = time.perf_counter()
-        session.execute(delete(Award).where(Award.id.in_([a for a, _ in held_out.values()])))
-        coearned.rebuild(session)
-        rebuild_seconds = time.perf_counter() - started
+        if rebuild:
+            session.execute(delete(Award).where(Award.id.in_([a for a, _ in held_out.values()])))
+            coearned.rebuild(session)
+        else:
+            # What deleting each award from the wallet does to the statistics (the same
+            # bookkeeping as ``backpack.service.delete_award``), then the award goes.
+            for user_id, (award_id, iri) in held_out.items():
+                coearned.award_released(session, user_id, iri, award_id=award_id)
+            session.execute(delete(Award).where(Award.id.in_([a for a, _ in held_out.values()])))
+        hide_seconds = time.perf_counter() - started
         popular = _popular(session, 500)
         hits = baseline_hits = 0
         for user_id, (_award_id, iri) in held_out.items():
@@ -159,7 +173,7 @@ def measure(database: Database, *, earners: int = 2000, seed: int = 1) -> dict[s
         "latency_p50_ms": round(statistics.median(timings), 2),
         "latency_p95_ms": round(_percentile(timings, 0.95), 2),
         "statements_per_call": sorted(per_call),
-        "rebuild_seconds": round(rebuild_seconds, 2),
+        "hide_seconds": round(hide_seconds, 2),
     }
 
 
@@ -169,6 +183,7 @@ def run(
     earners: int = 2000,
     load: bench_data.Size | None = None,
     seed: int = 1,
+    rebuild: bool = False,
 ) -> dict[str, t.Any]:
     """Load bench data if asked (always on a throwaway SQLite database), then ``measure``."""
     with tempfile.TemporaryDirectory() as folder:
@@ -182,7 +197,7 @@ def run(
                 )
                 with database.session() as session:
                     bench_data.generate(session, size, base_url="http://localhost")
-            return measure(database, earners=earners, seed=seed)
+            return measure(database, earners=earners, seed=seed, rebuild=rebuild)
         finally:
             database.dispose()
 
@@ -205,7 +220,7 @@ def table(figures: dict[str, t.Any]) -> str:
         ("recommendations_for p95", f"{figures['latency_p95_ms']:.2f} ms", "<= 20 ms",
          passed["p95"]),
         ("SQL statements per call", statements, "constant", ""),
-        ("stats rebuild (held-out removed)", f"{figures['rebuild_seconds']:.1f} s", "-", ""),
+        ("hiding held-out awards from stats", f"{figures['hide_seconds']:.1f} s", "-", ""),
     ]  # fmt: skip
     lines = [f"database: {figures['database']}; {figures['earners_tested']:,} test earners"]
     for measure_, figure, target, ok in rows:
@@ -220,6 +235,9 @@ def main() -> None:
     parser.add_argument("--earners", type=int, default=2000, help="test earners (held out)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--load", action="store_true", help="generate bench data first")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="recompute the statistics without held-out awards"
+    )
     defaults = bench_data.Size()
     for name in ("population", "issuers", "achievements", "awards"):
         default = defaults.earners if name == "population" else getattr(defaults, name)
@@ -236,7 +254,11 @@ def main() -> None:
             seed=args.seed,
         )
     figures = run(
-        os.environ.get("DATABASE_URL") or None, earners=args.earners, load=load, seed=args.seed
+        os.environ.get("DATABASE_URL") or None,
+        earners=args.earners,
+        load=load,
+        seed=args.seed,
+        rebuild=args.rebuild,
     )
     print(table(figures))
 

@@ -100,16 +100,16 @@ def award_released(session: Session, user_id: int, iri: str, *, award_id: int) -
         .values(holders=AchievementStat.holders - 1)
     )
     if others:
+        # Both directions, each looked up by the primary key.
+        pairs = ((CoEarnedPair.iri == iri) & CoEarnedPair.other_iri.in_(others)) | (
+            (CoEarnedPair.other_iri == iri) & CoEarnedPair.iri.in_(others)
+        )
         session.execute(
             update(CoEarnedPair)
-            .where(
-                ((CoEarnedPair.iri == iri) & CoEarnedPair.other_iri.in_(others))
-                | ((CoEarnedPair.other_iri == iri) & CoEarnedPair.iri.in_(others)),
-                CoEarnedPair.earners > 0,
-            )
+            .where(pairs, CoEarnedPair.earners > 0)
             .values(earners=CoEarnedPair.earners - 1)
         )
-        session.execute(delete(CoEarnedPair).where(CoEarnedPair.earners <= 0))
+        session.execute(delete(CoEarnedPair).where(pairs, CoEarnedPair.earners <= 0))
 
 
 def earner_removed(session: Session, user_id: int) -> None:
@@ -123,16 +123,13 @@ def earner_removed(session: Session, user_id: int) -> None:
         .values(holders=AchievementStat.holders - 1)
     )
     if len(held) > 1:
+        pairs = CoEarnedPair.iri.in_(held) & CoEarnedPair.other_iri.in_(held)
         session.execute(
             update(CoEarnedPair)
-            .where(
-                CoEarnedPair.iri.in_(held),
-                CoEarnedPair.other_iri.in_(held),
-                CoEarnedPair.earners > 0,
-            )
+            .where(pairs, CoEarnedPair.earners > 0)
             .values(earners=CoEarnedPair.earners - 1)
         )
-        session.execute(delete(CoEarnedPair).where(CoEarnedPair.earners <= 0))
+        session.execute(delete(CoEarnedPair).where(pairs, CoEarnedPair.earners <= 0))
 
 
 def rebuild(session: Session) -> None:

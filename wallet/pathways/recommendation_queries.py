@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import typing as t
 
-from sqlalchemy import and_
+from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import select
@@ -40,6 +40,10 @@ if t.TYPE_CHECKING:
 
 #: Co-earned partners read per held achievement (the strongest ones).
 PAIRS_PER_HELD = 20
+#: The earner's most recent achievements that co-earned pairs and skill neighbours start from:
+#: what they earned lately says most about what comes next, and it bounds the work for an
+#: earner holding hundreds.
+RECENT = 10
 #: Skill neighbours read per skill the earner holds (the most held first).
 SKILLS_PER_SKILL = 10
 
@@ -66,6 +70,8 @@ class Holdings:
     held: frozenset[str]
     expired: frozenset[str]
     pending: frozenset[str]
+    #: Held achievements, most recently issued first.
+    recent: tuple[str, ...] = ()
 
 
 def holdings(session: Session, user_id: int, now: dt.datetime | None = None) -> Holdings:
@@ -74,19 +80,25 @@ def holdings(session: Session, user_id: int, now: dt.datetime | None = None) -> 
     held: set[str] = set()
     expired: set[str] = set()
     pending: set[str] = set()
+    recent: list[str] = []
     rows = session.execute(
-        select(Award.achievement_iri, Award.acceptance, Award.expires_at, Award.revoked_at).where(
-            Award.user_id == user_id, Award.achievement_iri != ""
-        )
+        select(Award.achievement_iri, Award.acceptance, Award.expires_at, Award.revoked_at)
+        .where(Award.user_id == user_id, Award.achievement_iri != "")
+        .order_by(Award.issued_at.desc(), Award.id.desc())
     )
     for iri, acceptance, expires_at, revoked_at in rows:
         if acceptance == "pending":
             pending.add(iri)
         elif acceptance == "accepted":
             gone = revoked_at is not None or (expires_at is not None and expires_at <= moment)
+            if not gone and iri not in held:
+                recent.append(iri)
             (expired if gone else held).add(iri)
     return Holdings(
-        held=frozenset(held), expired=frozenset(expired - held), pending=frozenset(pending - held)
+        held=frozenset(held),
+        expired=frozenset(expired - held),
+        pending=frozenset(pending - held),
+        recent=tuple(recent),
     )
 
 
@@ -202,9 +214,15 @@ def held_achievements(
 
 
 def skill_links(
-    session: Session, held: t.Collection[str], levels: t.Mapping[str, int], base_url: str
+    session: Session,
+    held: t.Collection[str],
+    levels: t.Mapping[str, int],
+    base_url: str,
+    *,
+    exclude: t.Collection[str] = (),
 ) -> tuple[recommend.SkillLink, ...]:
-    """Return achievements (held by at least k earners) sharing a skill with ``held``.
+    """Return achievements (held by at least k earners, none in ``exclude``) sharing a skill
+    with ``held``.
 
     ``levels`` maps a skill to the highest level the earner holds it at; a neighbour one level
     above is "the next level". Each skill brings its ``SKILLS_PER_SKILL`` most held neighbours.
@@ -238,15 +256,17 @@ def skill_links(
         .join(theirs, theirs.skill == mine.c.skill)
         .join(AchievementStat, AchievementStat.achievement_iri == theirs.achievement_iri)
         .where(
-            theirs.achievement_iri.not_in(held),
+            theirs.achievement_iri.not_in({*held, *exclude}),
             AchievementStat.holders >= recommend.K_ANONYMITY,
         )
         .subquery()
     )
     prefix = badge_prefix(base_url)
-    ours = and_(
-        ranked.c.iri.startswith(prefix, autoescape=True),
-        Achievement.public_id == func.substr(ranked.c.iri, literal(len(prefix) + 1)),
+    # Looked up per row (by the unique index), not joined: a handful of rows come out.
+    level = (
+        select(Achievement.level)
+        .where(Achievement.public_id == func.substr(ranked.c.iri, literal(len(prefix) + 1)))
+        .scalar_subquery()
     )
     rows: t.Iterable[t.Any] = session.execute(
         select(
@@ -255,10 +275,8 @@ def skill_links(
             ranked.c.name,
             ranked.c.skill,
             ranked.c.via,
-            Achievement.level,
-        )
-        .outerjoin(Achievement, ours)
-        .where(ranked.c.place <= SKILLS_PER_SKILL)
+            case((ranked.c.iri.startswith(prefix, autoescape=True), level), else_=None),
+        ).where(ranked.c.place <= SKILLS_PER_SKILL)
     )
     links = []
     for iri, title, name, skill, via, level in rows:
@@ -292,29 +310,29 @@ def coearned(session: Session, held: t.Collection[str]) -> tuple[recommend.CoEar
         .where(CoEarnedPair.iri.in_(held), CoEarnedPair.earners >= recommend.K_ANONYMITY)
         .subquery()
     )
-    mine = aliased(AchievementStat)
-    theirs = aliased(AchievementStat)
+
+    def stat(column: t.Any, iri: t.Any) -> t.Any:
+        # Looked up per row (by the primary key), not joined: a few hundred rows come out.
+        return select(column).where(AchievementStat.achievement_iri == iri).scalar_subquery()
+
     rows: t.Iterable[t.Any] = session.execute(
         select(
             ranked.c.iri,
-            mine.title,
+            stat(AchievementStat.title, ranked.c.iri),
             ranked.c.other_iri,
-            theirs.title,
+            stat(AchievementStat.title, ranked.c.other_iri),
             ranked.c.earners,
-            mine.holders,
-        )
-        .join(mine, mine.achievement_iri == ranked.c.iri)
-        .join(theirs, theirs.achievement_iri == ranked.c.other_iri)
-        .where(ranked.c.place <= PAIRS_PER_HELD)
+            stat(AchievementStat.holders, ranked.c.iri),
+        ).where(ranked.c.place <= PAIRS_PER_HELD)
     )
     return tuple(
         recommend.CoEarned(
             held=iri,
-            held_title=held_title,
+            held_title=held_title or "",
             iri=other,
-            title=title,
+            title=title or "",
             support=earners,
-            holders=holders,
+            holders=holders or 0,
         )
         for iri, held_title, other, title, earners, holders in rows
     )
@@ -338,8 +356,8 @@ def facts_for(session: Session, user_id: int, base_url: str) -> recommend.Facts:
         expired=mine.expired,
         pending=mine.pending,
         pathways=pathways_through(session, held),
-        skills=skill_links(session, held, levels, base_url),
-        coearned=coearned(session, held),
+        skills=skill_links(session, mine.recent[:RECENT], levels, base_url, exclude=held),
+        coearned=coearned(session, mine.recent[:RECENT]),
         next_steps=tuple(
             recommend.NextStep(held=a.iri, issuer=a.issuer, title=title, url=url)
             for a in ours
