@@ -14,7 +14,8 @@ How it measures (issue 8):
   (``recommendation_service.recommendations_for``); the baseline recommends the five most held
   achievements the earner does not hold;
 - latency: ``recommendations_for`` for one earner at a time (random earners, warm), p50 and p95,
-  and the SQL statements it ran (constant whatever the earner holds).
+  and the SQL statements it ran (constant whatever the earner holds); beside each call, a bare
+  ``SELECT 1`` round trip on the same connection, the floor on a loaded machine.
 Targets: hit-rate@5 >= 0.6 and >= 2x the baseline; p95 <= 20 ms on PostgreSQL.
 """
 
@@ -146,6 +147,7 @@ def measure(
 
         everyone = list(session.scalars(select(Award.user_id).distinct().limit(50_000)))
         timings: list[float] = []
+        floor: list[float] = []
         per_call: set[int] = set()
         event.listen(database.engine, "before_cursor_execute", count)
         try:
@@ -156,9 +158,16 @@ def measure(
                 service.recommendations_for(session, user_id, K, base_url=base_url)
                 elapsed = time.perf_counter() - started
                 session.rollback()
+                calls = statements
+                # The floor, measured beside it: one trivial statement's round trip.
+                started = time.perf_counter()
+                session.execute(select(1)).all()
+                trivial = time.perf_counter() - started
+                session.rollback()
                 if number >= WARM_UP:
                     timings.append(elapsed * 1000)
-                    per_call.add(statements)
+                    floor.append(trivial * 1000)
+                    per_call.add(calls)
         finally:
             event.remove(database.engine, "before_cursor_execute", count)
     tested = len(held_out)
@@ -173,6 +182,8 @@ def measure(
         "latency_p50_ms": round(statistics.median(timings), 2),
         "latency_p95_ms": round(_percentile(timings, 0.95), 2),
         "statements_per_call": sorted(per_call),
+        "select_1_p50_ms": round(statistics.median(floor), 3),
+        "p50_in_select_1s": round(statistics.median(timings) / statistics.median(floor), 1),
         "hide_seconds": round(hide_seconds, 2),
     }
 
@@ -220,6 +231,8 @@ def table(figures: dict[str, t.Any]) -> str:
         ("recommendations_for p95", f"{figures['latency_p95_ms']:.2f} ms", "<= 20 ms",
          passed["p95"]),
         ("SQL statements per call", statements, "constant", ""),
+        ("SELECT 1 round trip p50 (floor)", f"{figures['select_1_p50_ms']:.3f} ms", "-", ""),
+        ("p50 / SELECT 1 round trip", f"{figures['p50_in_select_1s']:.1f}x", "-", ""),
         ("hiding held-out awards from stats", f"{figures['hide_seconds']:.1f} s", "-", ""),
     ]  # fmt: skip
     lines = [f"database: {figures['database']}; {figures['earners_tested']:,} test earners"]

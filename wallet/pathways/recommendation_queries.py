@@ -1,6 +1,6 @@
 """Reads behind an earner's recommendations: a fixed number of statements, whatever they hold.
 
-``facts_for`` gathers what ``recommend.recommend`` needs in seven statements: the earner's awards,
+``facts_for`` gathers what ``recommend.recommend`` needs in six statements: the earner's awards,
 their dismissals, pathways through what they hold, their platform achievements (levels and the
 issuers' next-step links), skill neighbours, and co-earned pairs (top few per held achievement).
 """
@@ -39,13 +39,13 @@ if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 #: Co-earned partners read per held achievement (the strongest ones).
-PAIRS_PER_HELD = 20
+PAIRS_PER_HELD = 10
 #: The earner's most recent achievements that co-earned pairs and skill neighbours start from:
 #: what they earned lately says most about what comes next, and it bounds the work for an
 #: earner holding hundreds.
 RECENT = 10
 #: Skill neighbours read per skill the earner holds (the most held first).
-SKILLS_PER_SKILL = 10
+SKILLS_PER_SKILL = 5
 
 
 def badge_prefix(base_url: str) -> str:
@@ -339,7 +339,7 @@ def coearned(session: Session, held: t.Collection[str]) -> tuple[recommend.CoEar
 
 
 def facts_for(session: Session, user_id: int, base_url: str) -> recommend.Facts:
-    """Return everything the engine needs about one earner (seven statements)."""
+    """Return everything the engine needs about one earner (six statements)."""
     mine = holdings(session, user_id)
     held = mine.held
     ours = held_achievements(session, held, base_url)
