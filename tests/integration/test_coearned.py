@@ -14,6 +14,7 @@ from wallet.backpack import service as backpack
 from wallet.badges.report import Report
 from wallet.db import utcnow
 from wallet.pathways import coearned
+from wallet.pathways import recommendation_service
 from wallet.pathways.recommendation_models import AchievementStat
 from wallet.pathways.recommendation_models import AchievementStatSkill
 from wallet.pathways.recommendation_models import CoEarnedPair
@@ -113,3 +114,22 @@ def test_a_deleted_account_is_uncounted(db: Session) -> None:
         {iri("a"): 1, iri("b"): 1},
         {(iri("a"), iri("b")): 1, (iri("b"), iri("a")): 1},
     )
+
+
+def test_people_who_earned_one_often_earn_the_other_from_five_earners_on(db: Session) -> None:
+    me = make_user(db)
+    _award(db, me, "a")
+    for _ in range(4):
+        other = make_user(db)
+        _award(db, other, "a")
+        _award(db, other, "b")
+
+    def recommended() -> list[tuple[str, str, dict[str, str]]]:
+        found = recommendation_service.recommendations_for(db, me.id, base_url="http://localhost")
+        return [(f.item.target, f.item.reason, f.item.reason_params) for f in found]
+
+    assert recommended() == []  # four earners could be told apart: not enough
+    fifth = make_user(db)
+    _award(db, fifth, "a")
+    _award(db, fifth, "b")
+    assert recommended() == [(iri("b"), "co_earned", {"held": "A"})]

@@ -15,6 +15,7 @@ from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import select
+from sqlalchemy import union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm import joinedload
 
@@ -298,18 +299,17 @@ def coearned(session: Session, held: t.Collection[str]) -> tuple[recommend.CoEar
     """Return the strongest co-earned partners of each held achievement (k-anonymous only)."""
     if not held:
         return ()
-    ranked = (
-        select(
-            CoEarnedPair.iri,
-            CoEarnedPair.other_iri,
-            CoEarnedPair.earners,
-            func.row_number()
-            .over(partition_by=CoEarnedPair.iri, order_by=CoEarnedPair.earners.desc())
-            .label("place"),
-        )
-        .where(CoEarnedPair.iri.in_(held), CoEarnedPair.earners >= recommend.K_ANONYMITY)
+    # The strongest partners of each held achievement, each read backwards from the index on
+    # (iri, earners): a few rows each, however many partners an achievement has.
+    parts = [
+        select(CoEarnedPair.iri, CoEarnedPair.other_iri, CoEarnedPair.earners)
+        .where(CoEarnedPair.iri == iri, CoEarnedPair.earners >= recommend.K_ANONYMITY)
+        .order_by(CoEarnedPair.earners.desc())
+        .limit(PAIRS_PER_HELD)
         .subquery()
-    )
+        for iri in sorted(held)
+    ]
+    ranked = union_all(*(select(part) for part in parts)).subquery()
 
     def stat(column: t.Any, iri: t.Any) -> t.Any:
         # Looked up per row (by the primary key), not joined: a few hundred rows come out.
@@ -323,7 +323,7 @@ def coearned(session: Session, held: t.Collection[str]) -> tuple[recommend.CoEar
             stat(AchievementStat.title, ranked.c.other_iri),
             ranked.c.earners,
             stat(AchievementStat.holders, ranked.c.iri),
-        ).where(ranked.c.place <= PAIRS_PER_HELD)
+        )
     )
     return tuple(
         recommend.CoEarned(
