@@ -32,6 +32,7 @@ from wallet.issuers import claim_views
 from wallet.issuers import member_views as issuer_member_views
 from wallet.issuers import public_views as issuer_public_views
 from wallet.issuers import views as issuer_views
+from wallet.pathways import recommendation_views
 from wallet.pathways import views as pathway_views
 from wallet.profiles import share_views
 from wallet.profiles import verify_views
@@ -186,6 +187,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhook_views.bp)
     app.register_blueprint(analytics_views.bp)
     app.register_blueprint(consent_views.bp)
+    app.register_blueprint(recommendation_views.bp)
 
 
 def _register_issuer_api(app: Flask) -> None:

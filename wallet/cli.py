@@ -15,6 +15,7 @@ from flask.cli import FlaskGroup
 from flask.cli import routes_command
 from flask.cli import shell_command
 
+from wallet import bench_data
 from wallet import demo
 from wallet import i18n
 from wallet import migrate
@@ -116,6 +117,44 @@ def seed_demo_command(reset_password: bool) -> None:
         )
     for line in report:
         click.echo(line)
+
+
+@main.command("bench-data")
+@click.option("--earners", type=int, default=bench_data.Size.earners, show_default=True)
+@click.option("--issuers", type=int, default=bench_data.Size.issuers, show_default=True)
+@click.option("--achievements", type=int, default=bench_data.Size.achievements, show_default=True)
+@click.option("--awards", type=int, default=bench_data.Size.awards, show_default=True)
+@click.option("--events", type=int, default=bench_data.Size.events, show_default=True)
+@click.option("--seed", type=int, default=bench_data.Size.seed, show_default=True)
+def bench_data_command(
+    earners: int, issuers: int, achievements: int, awards: int, events: int, seed: int
+) -> None:
+    """Fill the database with a generated population for benchmarks (pathways planted)."""
+    if min(earners, issuers, achievements) < 1 or min(awards, events) < 0:
+        raise click.BadParameter("earners, issuers and achievements must be at least 1.")
+    runtime = _runtime()
+    migrate.upgrade(runtime.db)
+    size = bench_data.Size(
+        earners=earners,
+        issuers=issuers,
+        achievements=achievements,
+        awards=awards,
+        events=events,
+        seed=seed,
+    )
+    with (
+        runtime.db.session() as session,
+        click.progressbar(length=size.work, label="Generating") as bar,
+    ):
+        loaded = bench_data.generate(
+            session, size, base_url=runtime.config.base_url, progress=bar.update
+        )
+    click.echo(
+        f"{loaded.earners:,} earners, {loaded.issuers:,} issuers, "
+        f"{loaded.achievements:,} achievements in {loaded.pathways:,} pathways, "
+        f"{loaded.awards:,} awards ({loaded.skills:,} skills), {loaded.events:,} events; "
+        "co-earned statistics rebuilt."
+    )
 
 
 @main.command("verify")

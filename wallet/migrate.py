@@ -25,6 +25,7 @@ def load_models() -> None:
     import wallet.issuer_api.models  # noqa: F401
     import wallet.issuers.models  # noqa: F401
     import wallet.pathways.models  # noqa: F401
+    import wallet.pathways.recommendation_models  # noqa: F401
     import wallet.profiles.models  # noqa: F401
     import wallet.sharing.models  # noqa: F401
     import wallet.surveys.models  # noqa: F401

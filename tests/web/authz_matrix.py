@@ -15,6 +15,8 @@ survey of the issuer asking that achievement's earners (one required question), 
 ``{share_link_id}`` and ``{share_token}`` a share link for employers showing both awards;
 ``{social_account_id}`` a GitHub account
 linked to the earner (who also has a password and a verified address, so it may be unlinked);
+``{recommendation_token}`` follows (or dismisses) the recommendation of that achievement made for
+the earner, and ``{dismissal_id}`` is a recommendation the earner dismissed;
 ``{endpoint_id}`` is a webhook endpoint of
 the issuer and ``{delivery_id}`` a delivery to it; the earner holds the issued award in their
 wallet (so the issuer is listed on their "What issuers see" page).
@@ -160,6 +162,29 @@ MATRIX: dict[str, list[Case]] = {
     "backpack.delete": [
         Case("GET", "/wallet/awards/{award_id}/delete", owner_only(200)),
         Case("POST", "/wallet/awards/{award_id}/delete", owner_only(302)),
+    ],
+    # Recommendations (issue 8): a follow or dismiss token is made for one earner only.
+    "recommendations.index": [Case("GET", "/wallet/recommendations", signed_in(200))],
+    "recommendations.follow": [
+        Case("GET", "/wallet/recommendations/go/{recommendation_token}", owner_only(302))
+    ],
+    "recommendations.dismiss": [
+        Case(
+            "POST",
+            "/wallet/recommendations/dismiss",
+            owner_only(302),
+            {"token": "{recommendation_token}"},
+        )
+    ],
+    "recommendations.undo": [
+        Case("POST", "/wallet/recommendations/dismissed/{dismissal_id}/undo", owner_only(302))
+    ],
+    "recommendations.achievement": [
+        Case(
+            "GET",
+            "/wallet/recommendations/achievements/{achievement_public_id}",
+            signed_in(200),
+        )
     ],
     "backpack.original": [Case("GET", "/wallet/awards/{award_id}/original", owner_only(200))],
     "backpack.image": [Case("GET", "/wallet/awards/{shared_award_id}/image", owner_only(200))],

@@ -33,8 +33,10 @@ from wallet.issuer_api import service as api_service
 from wallet.issuers import awarding
 from wallet.issuers import csv_awarding
 from wallet.issuers import service as issuers
+from wallet.pathways import recommendation_links
 from wallet.pathways import rules as pathway_rules
 from wallet.pathways import service as pathways
+from wallet.pathways.recommendation_models import RecommendationDismissal
 from wallet.profiles import service as profiles
 from wallet.surveys import service as surveys
 from wallet.surveys.models import SurveyInvitation
@@ -197,6 +199,18 @@ def test_the_caller_gets_what_the_matrix_says(
         base_url="http://localhost",
     )
     pathways.publish(db, owner.id, issuer.id, pathway.public_id)
+    dismissal = RecommendationDismissal(user_id=owner.id, target="https://x.example/d", title="D")
+    db.add(dismissal)
+    db.commit()
+    recommendation_token = recommendation_links.make(
+        app.extensions["wallet"].config.secret_key,
+        recommendation_links.Link(
+            user_id=owner.id,
+            target=f"http://localhost/ob/v2/badges/{achievement.public_id}",
+            title="A",
+            reason="co_earned",
+        ),
+    )
     client = _client_for(app, db, caller, owner.emails[0].email)
     headers = api_caller(app, db, name="Another").headers if caller == "api_client" else {}
     names = {
@@ -231,6 +245,8 @@ def test_the_caller_gets_what_the_matrix_says(
         "pathway_id": pathway.public_id,
         "group_id": group.id,
         "step_id": step.id,
+        "recommendation_token": recommendation_token,
+        "dismissal_id": dismissal.id,
     }
     path = case.path.format(**names)
     data = {name: value.format(**names) for name, value in case.data.items()}

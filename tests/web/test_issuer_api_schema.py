@@ -57,7 +57,9 @@ def test_every_operation_answers_as_its_document_says(
         )
         @given(case=operation.as_strategy(generation_mode=mode))
         def check(case: t.Any) -> None:
-            response = case.call(headers=caller.headers)
+            # The WSGI transport hands back bytes as sent; an HTTP client would decompress them
+            # (compression has its own tests), so ask for the plain body.
+            response = case.call(headers={**caller.headers, "Accept-Encoding": "identity"})
             case.validate_response(response, checks=CHECKS)
 
         check()

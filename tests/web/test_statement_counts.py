@@ -99,4 +99,5 @@ def test_pathway_progress_costs_the_same_statements_for_1_and_5_pathways(
             )
         )
     assert costs[0] == costs[1], costs
-    assert max(costs[1]) <= 14, costs
+    # The wallet page also lists recommended next steps (six statements of their own).
+    assert max(costs[1]) <= 20, costs

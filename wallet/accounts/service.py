@@ -22,6 +22,7 @@ from wallet.db import utcnow
 from wallet.events import outbox
 from wallet.events.catalog import EmailVerified
 from wallet.events.models import OutboxMessage
+from wallet.pathways import coearned
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -367,5 +368,6 @@ def delete_account(session: Session, user_id: int, *, password: str) -> None:
         raise errors.Invalid(_("Your password is not right."), field="password")
     # Mail not yet sent about this earner carries their address: erase it with the account.
     session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == user.id))
+    coearned.earner_removed(session, user.id)
     session.delete(user)
     session.commit()

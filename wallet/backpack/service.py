@@ -25,6 +25,7 @@ from wallet.events import outbox
 from wallet.events.catalog import AwardAccepted
 from wallet.events.catalog import AwardDeclined
 from wallet.events.catalog import AwardImported
+from wallet.pathways import coearned
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -78,13 +79,14 @@ def add_award(
     )
     award.skills = _skills(award.details)
     session.add(award)
+    session.flush()
     if image is not None:
-        session.flush()
         session.add(AwardImage(award_id=award.id, media_type=image[0], data=image[1]))
         award.has_image = True
     if acceptance == "accepted":
         session.flush()
         outbox.record(session, AwardImported(award_id=award.id, about_user_id=user_id))
+        _count_held(session, award)
     session.commit()
     return award
 
@@ -250,10 +252,23 @@ def accept_award(session: Session, user_id: int, award_id: int) -> Award:
     if award.acceptance != "accepted":
         # Surveys of the issuer may ask about it (``surveys.inviting``, through the job).
         outbox.record(session, AwardAccepted(award_id=award.id, about_user_id=user_id))
+        _count_held(session, award)
     award.acceptance = "accepted"
     award.declined_at = None
     session.commit()
     return award
+
+
+def _count_held(session: Session, award: Award) -> None:
+    """Count the award in the co-earned statistics the recommendations read."""
+    coearned.award_held(
+        session,
+        award.user_id,
+        award.achievement_iri,
+        award_id=award.id,
+        title=award.achievement_name,
+        skills=[(skill.normalized, skill.name) for skill in award.skills],
+    )
 
 
 def decline_award(session: Session, user_id: int, award_id: int) -> Award:
@@ -261,6 +276,8 @@ def decline_award(session: Session, user_id: int, award_id: int) -> Award:
     award = get_award(session, user_id, award_id)
     if award.acceptance == "accepted" and award.visibility == "public":
         award.visibility = "private"
+    if award.acceptance == "accepted":
+        coearned.award_released(session, user_id, award.achievement_iri, award_id=award.id)
     if award.acceptance != "declined":
         outbox.record(session, AwardDeclined(award_id=award.id, about_user_id=user_id))
     award.acceptance = "declined"
@@ -271,7 +288,10 @@ def decline_award(session: Session, user_id: int, award_id: int) -> Award:
 
 def delete_award(session: Session, user_id: int, award_id: int) -> None:
     """Delete an award from the wallet; the issuer's own copy is not touched."""
-    session.delete(get_award(session, user_id, award_id))
+    award = get_award(session, user_id, award_id)
+    if award.acceptance == "accepted":
+        coearned.award_released(session, user_id, award.achievement_iri, award_id=award.id)
+    session.delete(award)
     session.commit()
 
 

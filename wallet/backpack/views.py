@@ -32,6 +32,7 @@ from wallet.badges.report import Report
 from wallet.issuers.publishing import own_documents_first
 from wallet.messages import Message
 from wallet.pathways import queries as pathway_queries
+from wallet.pathways import recommendation_service
 from wallet.surveys import queries as survey_queries
 from wallet.web import context
 from wallet.web.auth import login_required
@@ -64,6 +65,14 @@ def awards() -> str:
     user_id = t.cast("int", current_user.id)
     items, total = queries.awards_page(session, user_id, page, filters)
     pages = max(1, math.ceil(total / queries.PAGE_SIZE))
+    recommended = []
+    if filters.acceptance == "accepted" and not filters.active and page == 1:
+        recommended = recommendation_service.show(
+            session,
+            context.runtime().redis.client(),
+            user_id,
+            base_url=context.config().base_url,
+        )
     return render_template(
         "backpack/awards.html",
         awards=items,
@@ -80,6 +89,7 @@ def awards() -> str:
         earner_pathways=pathway_queries.earner_pathways(session, user_id)
         if filters.acceptance == "accepted" and page == 1
         else [],
+        recommended=recommended,
     )
 
 

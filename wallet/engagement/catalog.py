@@ -39,6 +39,12 @@ PUBLIC_TYPES: dict[str, PublicType] = {
         PublicType("survey.completed", 1, False, "An earner answered one of the issuer's surveys."),
         PublicType("award.verified", 1, False, "Someone checked the award live (data.result)."),
         PublicType(
+            "recommendation.shown",
+            1,
+            False,
+            "The wallet recommended the achievement (data.reason); never says to whom.",
+        ),
+        PublicType(
             "recommendation.clicked",
             1,
             False,
@@ -58,5 +64,4 @@ TEST_TYPE = "webhook.test"
 RESERVED_TYPES = (
     "award.expired",
     "award.visibility_changed",
-    "recommendation.shown",
 )

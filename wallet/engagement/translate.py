@@ -83,6 +83,8 @@ class Translator:
             ]
         if kind == "survey.completed":
             return self._survey(row)
+        if kind == "recommendation.shown":
+            return self._recommendations_shown(row)
         if kind == "recommendation.clicked":
             return self._recommendation(row)
         if kind in ("pathway.progressed", "pathway.completed"):
@@ -201,6 +203,40 @@ class Translator:
             )
         )
 
+    def _recommendations_shown(self, row: OutboxMessage) -> list[Draft]:
+        """Tell each issuer its achievement was recommended, never to whom: the earner may hold
+        nothing of that issuer's, so not even a pseudonym goes out."""
+        items = list(row.payload.get("items") or [])
+        ids = [str(item.get("achievement_id")) for item in items]
+        found = {
+            achievement.public_id: (achievement, issuer)
+            for achievement, issuer in self.session.execute(
+                select(Achievement, Issuer)
+                .join(Issuer, Achievement.issuer_id == Issuer.id)
+                .where(Achievement.public_id.in_(ids))
+            )
+        }
+        drafts = []
+        for part, item in enumerate(items):
+            if str(item.get("achievement_id")) not in found:
+                continue
+            achievement, issuer = found[str(item["achievement_id"])]
+            drafts.append(
+                Draft(
+                    issuer_id=issuer.id,
+                    type=row.type,
+                    occurred_at=row.occurred_at,
+                    data={
+                        "issuer": {"id": issuer.public_id},
+                        "achievement": {"id": achievement.public_id, "name": achievement.name},
+                        "reason": str(item.get("reason") or ""),
+                    },
+                    part=part,
+                    achievement_id=achievement.id,
+                )
+            )
+        return drafts
+
     def _survey(self, row: OutboxMessage) -> list[Draft]:
         payload = row.payload
         issuer = self.session.get(Issuer, int(payload["issuer_id"]))
@@ -273,6 +309,8 @@ class Translator:
             data["achievement"] = {"id": achievement.public_id, "name": achievement.name}
         if pathway is not None and pathway.issuer_id == issuer.id:
             data["pathway"] = {"id": pathway.public_id, "name": pathway.name}
+        if payload.get("reason"):
+            data["reason"] = str(payload["reason"])
         data["earner"] = self._earner(issuer.id, user_id)
         return [
             Draft(

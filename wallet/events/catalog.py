@@ -265,14 +265,31 @@ class AwardVerified(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class RecommendationsShown(Event):
+    """An earner was shown recommendations (at most once a day for the same list).
+
+    Only achievements issued on this platform are named (by public id): their issuers learn that
+    their achievement was recommended, and why, never to whom.
+    """
+
+    type: t.ClassVar[str] = "recommendation.shown"
+
+    #: ``[{"achievement_id", "reason"}]``, in the order shown.
+    items: list[dict[str, str]]
+    about_user_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class RecommendationClicked(Event):
-    """An earner opened a recommended next step: an achievement or a pathway of an issuer here
-    (row ids; at least one is set, the achievement when both are)."""
+    """An earner followed a recommended next step: an achievement or a pathway of an issuer here
+    (row ids; at least one is set, the achievement when both are), and why it was recommended."""
 
     type: t.ClassVar[str] = "recommendation.clicked"
 
     achievement_id: int | None = None
     pathway_id: int | None = None
+    #: The engine's reason kind (``completes_level``, ``co_earned``...; empty when unknown).
+    reason: str = ""
     about_user_id: int | None = None
 
 
@@ -300,6 +317,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AwardDeclined,
         SurveyCompleted,
         AwardVerified,
+        RecommendationsShown,
         RecommendationClicked,
     )
 }
