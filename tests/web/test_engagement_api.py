@@ -46,6 +46,10 @@ def test_the_feed_pages_in_order_and_shows_only_the_clients_issuer(
     assert [e["data"]["award"]["id"] for e in rest["items"]] == awarded[2:]
     empty = http.get(f"/api/v1/events?after={rest['next_cursor']}", headers=mine.headers).json
     assert empty == {"items": [], "next_cursor": rest["next_cursor"]}
+    # A cursor past anything stored, up to 64 bits, is an empty page, not an error.
+    beyond = http.get(f"/api/v1/events?after={2**63 - 1}", headers=mine.headers)
+    assert beyond.status_code == 200
+    assert beyond.json == {"items": [], "next_cursor": 2**63 - 1}
 
     other_feed = http.get("/api/v1/events", headers=theirs.headers).json["items"]
     assert len(other_feed) == 1

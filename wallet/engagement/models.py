@@ -7,6 +7,7 @@ import typing as t
 import uuid
 
 from sqlalchemy import JSON
+from sqlalchemy import BigInteger
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
@@ -53,8 +54,9 @@ class IssuerEvent(Base):
     #: The public id (``evt_...``): the envelope's ``id`` and the ``webhook-id`` header.
     public_id: Mapped[str] = mapped_column(String(40), unique=True)
     issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"))
-    #: 1, 2, 3... per issuer, without gaps, in commit order: the feed's cursor.
-    sequence: Mapped[int]
+    #: 1, 2, 3... per issuer, without gaps, in commit order: the feed's cursor (64-bit: a busy
+    #: issuer's stream outgrows 32 bits in years, and a client may send any 64-bit cursor).
+    sequence: Mapped[int] = mapped_column(BigInteger)
     #: The outbox event it comes from, and which of its parts (a batch makes one per award).
     source_event_id: Mapped[str] = mapped_column(String(36))
     part: Mapped[int] = mapped_column(default=0)
