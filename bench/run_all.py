@@ -241,8 +241,8 @@ BENCHES = (
     Bench(
         "events",
         "bench/events.py",
-        ("2000",),
-        ("500",),
+        ("--count", "2000"),
+        ("--count", "500"),
         _events_rows,
         "webhook deliveries against a bare POST loop (issue 10)",
     ),
